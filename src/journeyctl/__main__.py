@@ -1,0 +1,5 @@
+"""Run journeyctl as ``python -m journeyctl``."""
+
+from journeyctl.entry import main
+
+raise SystemExit(main())

@@ -1,0 +1,196 @@
+"""The command-line interface: a thin typer shell over the library.
+
+Each command parses its options, calls library functions, prints, and returns
+an exit code. Exit codes: 0 clean, 1 findings (invalid maps, lint findings,
+regressions), 2 usage or input errors, 3 an internal error (a bug: please
+report it; ``--debug`` shows the traceback).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from journeyctl import __version__
+from journeyctl.errors import JourneyError, UsageError
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+
+app = typer.Typer(
+    name="journeyctl",
+    help="Customer journey maps as code: validate, lint, render and diff YAML journey maps.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+_state: dict[str, Any] = {"debug": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"journeyctl {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+) -> None:
+    """Customer journey maps as code."""
+    _state["debug"] = debug
+
+
+def error_console() -> Any:
+    """A rich console on stderr, created per run so NO_COLOR and terminals are honoured."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def print_error(error: JourneyError, *, severity: str = "error") -> None:
+    """``path:line:col: error: message`` on stderr."""
+    location = error.location
+    message = error.message
+    if error.key_path and ("." in error.key_path or "[" in error.key_path):
+        message += f" (at {error.key_path})"
+    prefix = f"{location}: " if location is not None and location.path else ""
+    sys.stderr.write(f"{prefix}{severity}: {message}\n")
+    if error.hint:
+        sys.stderr.write(f"  hint: {error.hint}\n")
+
+
+def max_file_size_option(value: int | None) -> int | None:
+    """The file-size cap: the option, else JOURNEYCTL_MAX_FILE_SIZE, else the default."""
+    from journeyctl.loader import max_file_size_from_env
+
+    if value is None:
+        return max_file_size_from_env()
+    if value < 0:
+        raise UsageError("--max-file-size must be 0 (no limit) or a positive number of bytes")
+    return value or None
+
+
+MaxFileSize = Annotated[
+    int | None,
+    typer.Option(
+        "--max-file-size",
+        metavar="BYTES",
+        help="Refuse files larger than this (default 10485760; 0 for no limit; "
+        "env JOURNEYCTL_MAX_FILE_SIZE).",
+        show_default=False,
+    ),
+]
+Jobs = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", min=1, help="Worker processes (default: one per core)."),
+]
+Paths = Annotated[
+    list[str],
+    typer.Argument(help="Journey map files or directories (searched recursively).", show_default=False),
+]
+
+
+@app.command()
+def validate(
+    paths: Paths,
+    max_file_size: MaxFileSize = None,
+    jobs: Jobs = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only, no summary.")] = False,
+) -> None:
+    """Check journey map files against the format: YAML, schema, ids and references.
+
+    Exit 0 when every file is valid, 1 when any is invalid, 2 on a usage error.
+    """
+    from journeyctl.validate import validate_paths
+
+    size = max_file_size_option(max_file_size)
+    checked = invalid = errors = 0
+    for result in validate_paths(paths, max_size=size, jobs=jobs):
+        if result.skipped:
+            continue
+        checked += 1
+        if result.errors:
+            invalid += 1
+            errors += len(result.errors)
+            for error in result.errors:
+                print_error(error)
+    if checked == 0:
+        raise UsageError(
+            "no journey map files found in " + ", ".join(paths)
+            + " (a map is a .yaml/.yml file with a top-level 'journeyctl: 1')"
+        )
+    if not quiet:
+        noun = "file" if checked == 1 else "files"
+        if invalid:
+            sys.stderr.write(
+                f"Found {errors} error{'s' if errors != 1 else ''} in {invalid} of {checked} {noun}.\n"
+            )
+        else:
+            sys.stderr.write(f"All {checked} {noun} valid.\n" if checked > 1 else "1 file valid.\n")
+    raise typer.Exit(EXIT_FINDINGS if invalid else EXIT_OK)
+
+
+@app.command()
+def schema(
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the schema to this file instead of stdout."),
+    ] = None,
+) -> None:
+    """Print the JSON Schema (draft-07) of the journey map format."""
+    from journeyctl.model.schema import schema_text
+
+    text = schema_text()
+    if output is None or str(output) == "-":
+        sys.stdout.write(text)
+    else:
+        from journeyctl.output import write_atomic
+
+        write_atomic(output, text.encode("utf-8"))
+
+
+def run(args: list[str]) -> int:
+    """Run the CLI with ``args``; returns the exit code instead of exiting."""
+    try:
+        app(args=args, prog_name="journeyctl", standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code
+        if code is None:
+            return EXIT_OK
+        return code if isinstance(code, int) else EXIT_USAGE
+    except JourneyError as error:
+        print_error(error)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return 130
+    except BrokenPipeError:
+        # The reader went away (``journeyctl ... | head``): not an error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as exc:  # an unexpected exception is a bug, not a user's mistake
+        if _state["debug"]:
+            import traceback
+
+            traceback.print_exc()
+        sys.stderr.write(
+            f"journeyctl: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in journeyctl; rerun with --debug for the traceback and please report it.\n"
+        )
+        return EXIT_INTERNAL
+    return EXIT_OK

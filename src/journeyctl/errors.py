@@ -1,0 +1,90 @@
+"""The one error hierarchy for everything a user can cause.
+
+    JourneyError                 anything a user can cause; carries a Location
+    +-- LoadError                file missing, unreadable, not UTF-8, bad YAML, too big
+    +-- SchemaError              a value the format does not allow
+    +-- DanglingReferenceError   an id that points at nothing, a duplicate id
+    +-- MapInvalid               several of the above for one file
+    +-- ConfigError              a bad .journeyctl.yaml or [tool.journeyctl]
+    +-- UsageError               a bad command-line argument or option
+    +-- RenderError              a renderer could not produce its output
+    +-- DiffError                a revision or file the diff cannot read
+
+The CLI catches JourneyError in one place, prints it and exits 2 (or 1 where a
+command documents that invalid maps are findings). Anything else is a bug.
+"""
+
+from __future__ import annotations
+
+from journeyctl.location import Location
+
+
+class JourneyError(Exception):
+    """An error a user caused, with where it happened when that is known."""
+
+    def __init__(
+        self,
+        message: str,
+        location: Location | None = None,
+        *,
+        key_path: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+        self.key_path = key_path
+        self.hint = hint
+
+    def __str__(self) -> str:
+        text = self.message
+        if self.key_path:
+            text = f"{text} (at {self.key_path})"
+        if self.location is not None:
+            text = f"{self.location}: {text}"
+        return text
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        loc = self.location or Location("")
+        return (loc.path, loc.line, loc.col, self.message)
+
+
+class LoadError(JourneyError):
+    """The file could not be read or parsed as YAML."""
+
+
+class SchemaError(JourneyError):
+    """A value that the journey map format does not allow."""
+
+
+class DanglingReferenceError(JourneyError):
+    """A reference to an id that does not exist, or an id defined twice."""
+
+
+class MapInvalid(JourneyError):
+    """One map file with one or more errors, sorted by position."""
+
+    def __init__(self, path: str, errors: list[JourneyError]) -> None:
+        self.errors = sorted(errors, key=JourneyError.sort_key)
+        first = self.errors[0] if self.errors else None
+        super().__init__(
+            f"{len(self.errors)} error(s) in {path}",
+            first.location if first else Location(path),
+        )
+        self.path = path
+
+
+class ConfigError(JourneyError):
+    """An invalid project configuration."""
+
+
+class UsageError(JourneyError):
+    """A bad command-line argument, option or path."""
+
+
+class RenderError(JourneyError):
+    """A renderer could not produce its output (for example, no Graphviz)."""
+
+
+class DiffError(JourneyError):
+    """A diff input that cannot be read: unknown revision, missing file."""

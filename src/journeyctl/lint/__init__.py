@@ -1,0 +1,1 @@
+"""Lint engine: rules over loaded maps, configuration, suppressions and output formats."""

@@ -1,0 +1,474 @@
+"""Journey map files to validated models, with every error located in its file.
+
+``load_file`` and ``load_bytes`` return a ``LoadedMap`` (the model plus the
+source positions of everything in it) or raise ``MapInvalid`` holding every
+problem found, each with ``path:line:col``. Files are checked in three passes:
+YAML (syntax, duplicate keys, tags, alias bombs), the format (pydantic models),
+then identity (unique ids, references that resolve).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import types
+import typing
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from journeyctl.errors import (
+    DanglingReferenceError,
+    JourneyError,
+    LoadError,
+    MapInvalid,
+    SchemaError,
+)
+from journeyctl.location import Location
+from journeyctl.yamlsource import DEFAULT_MAX_FILE_SIZE, SourceMap, parse
+
+if typing.TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
+
+    from journeyctl.model import Entity, Journey, SharedDefinitions
+
+#: Reads an included file given its resolved path; the default reads the disk,
+#: ``journeyctl diff`` passes one that reads git blobs.
+IncludeReader = Callable[[Path], bytes]
+
+
+@dataclass
+class LoadedMap:
+    """A valid journey map and where each part of it was written."""
+
+    journey: Journey
+    path: str
+    source: SourceMap
+    sources: dict[str, SourceMap] = field(default_factory=dict)
+
+    def locate(self, entity: Entity, key: str | None = None) -> Location:
+        """Position of an entity (its first key), or of one of its keys' values."""
+        source = self.sources.get(entity._file, self.source)
+        if key is None:
+            return source.locate(entity._path)
+        location = source.locate((*entity._path, key), key=True)
+        return location
+
+    def locate_value(self, entity: Entity, key: str, *rest: str | int) -> Location:
+        """Position of the value at ``key`` (and deeper parts) of an entity."""
+        source = self.sources.get(entity._file, self.source)
+        return source.locate((*entity._path, key, *rest))
+
+
+def max_file_size_from_env() -> int | None:
+    raw = os.environ.get("JOURNEYCTL_MAX_FILE_SIZE")
+    if not raw:
+        return DEFAULT_MAX_FILE_SIZE
+    try:
+        value = int(raw)
+    except ValueError:
+        raise LoadError(
+            f"JOURNEYCTL_MAX_FILE_SIZE must be a number of bytes (0 for no limit), not {raw!r}"
+        ) from None
+    return value or None
+
+
+def read_file(path: str | Path) -> bytes:
+    """The bytes of a file, or a LoadError that says plainly what is wrong."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise LoadError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise LoadError(f"{path}: is a directory, not a journey map file") from None
+    except PermissionError:
+        raise LoadError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise LoadError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def load_file(path: str | Path, *, max_size: int | None = DEFAULT_MAX_FILE_SIZE) -> LoadedMap:
+    """Load and check one journey map file."""
+    return load_bytes(read_file(path), str(path), max_size=max_size)
+
+
+def load_bytes(
+    data: bytes,
+    path: str,
+    *,
+    max_size: int | None = DEFAULT_MAX_FILE_SIZE,
+    read_include: IncludeReader | None = None,
+    root: Path | None = None,
+) -> LoadedMap:
+    """Load and check journey map text; ``path`` names it in messages."""
+    from pydantic import ValidationError
+
+    from journeyctl.model import Journey
+
+    try:
+        document, source = parse(data, path, max_size=max_size)
+    except JourneyError as error:
+        raise MapInvalid(path, [error]) from None
+    _check_top_level(document, source)
+    if "journeyctl" not in document and "journeyctl-shared" in document:
+        raise MapInvalid(
+            path,
+            [SchemaError(
+                "this is a shared file (journeyctl-shared), not a journey map; "
+                "maps use it through 'include'",
+                source.locate(("journeyctl-shared",), key=True),
+            )],
+        )
+    errors: list[JourneyError] = []
+    try:
+        journey = Journey.model_validate(document)
+    except ValidationError as exc:
+        errors.extend(translate_validation_error(exc, source, Journey))
+        raise MapInvalid(path, errors) from None
+    loaded = LoadedMap(journey, path, source, {path: source})
+    _assign_paths(journey, path)
+    if journey.include:
+        errors.extend(_load_includes(loaded, read_include, root, max_size))
+    errors.extend(check_identity(loaded))
+    if errors:
+        raise MapInvalid(path, errors)
+    return loaded
+
+
+def load_shared_bytes(data: bytes, path: str, *, max_size: int | None = DEFAULT_MAX_FILE_SIZE) -> tuple[SharedDefinitions, SourceMap]:
+    """Load a shared file of personas and channels."""
+    from pydantic import ValidationError
+
+    from journeyctl.model import SharedDefinitions
+
+    try:
+        document, source = parse(data, path, max_size=max_size)
+    except JourneyError as error:
+        raise MapInvalid(path, [error]) from None
+    _check_top_level(document, source)
+    try:
+        shared = SharedDefinitions.model_validate(document)
+    except ValidationError as exc:
+        raise MapInvalid(path, translate_validation_error(exc, source, SharedDefinitions)) from None
+    for index, persona in enumerate(shared.personas):
+        persona._path, persona._file = ("personas", index), path
+    for index, channel in enumerate(shared.channels):
+        channel._path, channel._file = ("channels", index), path
+    return shared, source
+
+
+def is_shared_file(data: bytes) -> bool:
+    """True for a shared file: ``journeyctl-shared:`` at the start of a line."""
+    return b"\njourneyctl-shared:" in b"\n" + data
+
+
+def _check_top_level(document: Any, source: SourceMap) -> None:
+    if document is None:
+        raise MapInvalid(
+            source.path,
+            [LoadError("file is empty: a journey map starts with 'journeyctl: 1'", Location(source.path, 1, 1))],
+        )
+    if not isinstance(document, dict):
+        kind = _yaml_kind(document)
+        raise MapInvalid(
+            source.path,
+            [SchemaError(
+                f"the top level must be a mapping of keys (journeyctl, id, title, stages, ...), not {kind}",
+                source.locate(()),
+            )],
+        )
+
+
+def find_repository_root(start: Path) -> Path:
+    """The nearest directory at or above ``start`` holding ``.git`` or ``.journeyctl.yaml``."""
+    start = start.resolve()
+    for directory in (start, *start.parents):
+        if (directory / ".git").exists() or (directory / ".journeyctl.yaml").exists():
+            return directory
+    return start
+
+
+def _load_includes(
+    loaded: LoadedMap,
+    read_include: IncludeReader | None,
+    root: Path | None,
+    max_size: int | None,
+) -> list[JourneyError]:
+    journey = loaded.journey
+    base = Path(loaded.path).parent
+    if root is None:
+        root = find_repository_root(base)
+    root = root.resolve()
+    reader = read_include or (lambda p: read_file(p))
+    errors: list[JourneyError] = []
+    personas: list[Any] = []
+    channels: list[Any] = []
+    for index, include in enumerate(journey.include):
+        where = loaded.source.locate(("include", index))
+        target = (base / include).resolve()
+        if Path(include).is_absolute() or not target.is_relative_to(root):
+            errors.append(SchemaError(
+                f"include '{include}' is outside the repository root {root}; "
+                "shared files must live inside the repository",
+                where,
+            ))
+            continue
+        display = os.path.relpath(target) if read_include is None else str(target.relative_to(root))
+        try:
+            data = reader(target)
+        except LoadError as exc:
+            errors.append(LoadError(f"cannot include '{include}': {exc.message}", where))
+            continue
+        try:
+            shared, source = load_shared_bytes(data, display, max_size=max_size)
+        except MapInvalid as exc:
+            errors.extend(exc.errors)
+            continue
+        loaded.sources[display] = source
+        personas.extend(shared.personas)
+        channels.extend(shared.channels)
+    journey.personas[:0] = personas
+    journey.channels[:0] = channels
+    return errors
+
+
+def _assign_paths(journey: Journey, path: str) -> None:
+    """Record in each entity where it was written, for locating findings."""
+    journey._path, journey._file = (), path
+    for index, persona in enumerate(journey.personas):
+        persona._path, persona._file = ("personas", index), path
+    for index, channel in enumerate(journey.channels):
+        channel._path, channel._file = ("channels", index), path
+    for s, stage in enumerate(journey.stages):
+        stage_path = ("stages", s)
+        stage._path, stage._file = stage_path, path
+        for kind in ("touchpoints", "steps", "pain-points", "opportunities", "metrics"):
+            items = getattr(stage, kind.replace("-", "_"))
+            for index, item in enumerate(items):
+                item._path, item._file = (*stage_path, kind, index), path
+
+
+#: Entity kinds whose ids must be unique across the map, with the words used in messages.
+ID_SCOPES = (
+    ("persona", "personas"),
+    ("channel", "channels"),
+    ("stage", "stages"),
+    ("touchpoint", "touchpoints"),
+    ("step", "steps"),
+    ("pain point", "pain points"),
+    ("opportunity", "opportunities"),
+    ("metric", "metrics"),
+)
+
+
+def check_identity(loaded: LoadedMap) -> list[JourneyError]:
+    """Duplicate ids and references to ids that do not exist."""
+    journey = loaded.journey
+    errors: list[JourneyError] = []
+    entities: dict[str, Iterable[Entity]] = {
+        "persona": journey.personas,
+        "channel": journey.channels,
+        "stage": journey.stages,
+        "touchpoint": [t for _, t in journey.iter_touchpoints()],
+        "step": [s for _, s in journey.iter_steps()],
+        "pain point": [p for _, p in journey.iter_pain_points()],
+        "opportunity": [o for _, o in journey.iter_opportunities()],
+        "metric": [m for _, m in journey.iter_metrics()],
+    }
+    ids: dict[str, dict[str, Entity]] = {}
+    for kind, _plural in ID_SCOPES:
+        seen: dict[str, Entity] = {}
+        for entity in entities[kind]:
+            ident: str = entity.id  # type: ignore[attr-defined]
+            if ident in seen:
+                first = loaded.locate_value(seen[ident], "id")
+                errors.append(DanglingReferenceError(
+                    f"duplicate {kind} id '{ident}' (first defined at {first.path}:{first.line})",
+                    loaded.locate_value(entity, "id"),
+                ))
+            else:
+                seen[ident] = entity
+        ids[kind] = seen
+
+    def check(entity: Entity, key: str, kind: str, value: str | None, *index: int) -> None:
+        if value is None or value in ids[kind]:
+            return
+        known = sorted(ids[kind])
+        message = f"unknown {kind} '{value}'"
+        close = difflib.get_close_matches(value, known, n=1)
+        if close:
+            message += f" (did you mean '{close[0]}'?)"
+        elif known:
+            shown = ", ".join(known[:8]) + (", ..." if len(known) > 8 else "")
+            message += f"; defined: {shown}"
+        else:
+            message += f"; the map defines no {dict(ID_SCOPES)[kind]}"
+        errors.append(DanglingReferenceError(message, loaded.locate_value(entity, key, *index)))
+
+    for _, touchpoint in journey.iter_touchpoints():
+        check(touchpoint, "channel", "channel", touchpoint.channel)
+    for _, step in journey.iter_steps():
+        check(step, "persona", "persona", step.persona)
+        for index, ref in enumerate(step.touchpoints):
+            check(step, "touchpoints", "touchpoint", ref, index)
+    for _, pain_point in journey.iter_pain_points():
+        check(pain_point, "touchpoint", "touchpoint", pain_point.touchpoint)
+        check(pain_point, "step", "step", pain_point.step)
+    for _, opportunity in journey.iter_opportunities():
+        for index, ref in enumerate(opportunity.addresses):
+            check(opportunity, "addresses", "pain point", ref, index)
+    return errors
+
+
+# --- pydantic errors to located, readable messages ------------------------------------
+
+
+def key_path(loc: Iterable[str | int]) -> str:
+    """``('stages', 2, 'steps', 0, 'emotion')`` -> ``stages[2].steps[0].emotion``."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def _yaml_kind(value: Any) -> str:
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int):
+        return f"the number {value}"
+    if isinstance(value, float):
+        return f"the number {value:g}"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _model_at(root: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseModel] | None:
+    """The model class that validates the mapping at ``loc``, if there is one."""
+    from pydantic import BaseModel
+
+    model: Any = root
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return None
+        field_info = next(
+            (f for name, f in model.model_fields.items() if (f.alias or name) == part), None
+        )
+        if field_info is None:
+            return None
+        model = _unwrap(field_info.annotation)
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    from pydantic import BaseModel
+
+    while True:
+        args = typing.get_args(annotation)
+        origin = typing.get_origin(annotation)
+        if origin in (list, typing.Union, types.UnionType) or origin is typing.Annotated:
+            candidates = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+            if candidates:
+                return candidates[0]
+            nested = [a for a in args if typing.get_args(a)]
+            if nested:
+                annotation = nested[0]
+                continue
+        return annotation
+
+
+def _allowed_keys(model: type[BaseModel]) -> list[str]:
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def translate_validation_error(
+    exc: ValidationError, source: SourceMap, root: type[BaseModel]
+) -> list[JourneyError]:
+    """Each pydantic error as a SchemaError at the key or value it is about."""
+    from journeyctl.model import EMOTION_MAX, EMOTION_MIN
+
+    errors: list[JourneyError] = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        kind = error["type"]
+        value = error.get("input")
+        name = loc[-1] if loc else ""
+        where = key_path(loc)
+        if kind == "extra_forbidden":
+            model = _model_at(root, loc[:-1])
+            allowed = _allowed_keys(model) if model else []
+            message = f"unknown key '{name}'"
+            close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
+            if close:
+                message += f" (did you mean '{close[0]}'?)"
+            elif allowed:
+                message += "; allowed keys: " + ", ".join(allowed)
+            errors.append(SchemaError(message, source.locate(loc, key=True), key_path=where))
+            continue
+        if kind == "missing":
+            parent = loc[:-1]
+            message = f"missing required key '{name}'"
+            if name == "journeyctl":
+                message += ": a journey map starts with 'journeyctl: 1'"
+            errors.append(SchemaError(message, _missing_location(source, parent), key_path=where))
+            continue
+        location = source.locate(loc)
+        context = error.get("ctx") or {}
+        if name == "emotion":
+            message = (
+                f"emotion must be a whole number from {EMOTION_MIN} to +{EMOTION_MAX} "
+                f"(-2 very negative .. +2 very positive), not {_yaml_kind(value)}"
+            )
+        elif kind == "string_pattern_mismatch":
+            message = (
+                f"'{value}' is not a valid id: use lowercase letters, digits, '-' and '_', "
+                "starting with a letter or digit"
+            )
+        elif kind == "string_too_short":
+            message = "must not be empty"
+        elif kind == "string_too_long":
+            message = f"is too long (at most {context.get('max_length')} characters)"
+        elif kind == "string_type":
+            message = f"expected text, got {_yaml_kind(value)}"
+            if isinstance(value, (int, float, bool)):
+                message += "; put it in quotes"
+        elif kind == "literal_error":
+            expected = str(context.get("expected", ""))
+            options = [part.strip().strip("'") for part in expected.replace(" or ", ", ").split(",")]
+            message = f"{_yaml_kind(value)} is not allowed here; expected {expected}"
+            close = difflib.get_close_matches(str(value), options, n=1)
+            if close and str(value) not in options:
+                message += f" (did you mean '{close[0]}'?)"
+        elif kind.startswith("date_"):
+            message = f"invalid date {_yaml_kind(value)}: expected a date as YYYY-MM-DD"
+        elif kind in ("list_type",):
+            message = f"expected a list, got {_yaml_kind(value)}"
+        elif kind in ("model_type", "dict_type", "model_attributes_type"):
+            message = f"expected a mapping of keys, got {_yaml_kind(value)}"
+        elif kind in ("bool_type", "bool_parsing"):
+            message = f"expected true or false, got {_yaml_kind(value)}"
+        elif kind in ("float_type", "float_parsing", "int_type", "int_parsing", "finite_number"):
+            message = f"expected a number, got {_yaml_kind(value)}"
+        elif kind == "too_short" and name == "stages":
+            message = "a journey needs at least one stage"
+        else:
+            message = str(error["msg"])
+        errors.append(SchemaError(message, location, key_path=where))
+    return errors
+
+
+def _missing_location(source: SourceMap, parent: tuple[str | int, ...]) -> Location:
+    return source.locate(parent)

@@ -1,0 +1,43 @@
+"""The journey map format as pydantic models, and its JSON Schema."""
+
+from journeyctl.model.journey import (
+    EMOTION_LABELS,
+    EMOTION_MAX,
+    EMOTION_MIN,
+    FORMAT_VERSION,
+    KNOWN_PHASES,
+    Channel,
+    Entity,
+    Journey,
+    Metric,
+    Opportunity,
+    PainPoint,
+    Persona,
+    SharedDefinitions,
+    Stage,
+    Step,
+    Touchpoint,
+    dump,
+    emotion_to_mermaid,
+)
+
+__all__ = [
+    "EMOTION_LABELS",
+    "EMOTION_MAX",
+    "EMOTION_MIN",
+    "FORMAT_VERSION",
+    "KNOWN_PHASES",
+    "Channel",
+    "Entity",
+    "Journey",
+    "Metric",
+    "Opportunity",
+    "PainPoint",
+    "Persona",
+    "SharedDefinitions",
+    "Stage",
+    "Step",
+    "Touchpoint",
+    "dump",
+    "emotion_to_mermaid",
+]

@@ -1,0 +1,59 @@
+"""``journeyctl validate``: check files against the format, collecting every error."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from journeyctl.errors import JourneyError, MapInvalid
+from journeyctl.walk import Candidate, discover, is_journey_text, parallel_map
+
+
+@dataclass
+class FileResult:
+    """The outcome of checking one file: skipped (not a map), valid, or its errors."""
+
+    path: str
+    skipped: bool = False
+    errors: list[JourneyError] = field(default_factory=list)
+
+
+def check_candidate(candidate: Candidate, max_size: int | None) -> FileResult:
+    from journeyctl.loader import is_shared_file, load_bytes, load_shared_bytes, read_file
+
+    path = candidate.path
+    try:
+        data = read_file(path)
+        if not candidate.explicit and not is_journey_text(data):
+            return FileResult(path, skipped=True)
+        if is_shared_file(data) and b"\njourneyctl:" not in b"\n" + data:
+            load_shared_bytes(data, path, max_size=max_size)
+        else:
+            load_bytes(data, path, max_size=max_size)
+    except MapInvalid as exc:
+        return FileResult(path, errors=exc.errors)
+    except JourneyError as exc:
+        return FileResult(path, errors=[exc])
+    return FileResult(path)
+
+
+class _Checker:
+    """Picklable callable for the process pool."""
+
+    def __init__(self, max_size: int | None) -> None:
+        self.max_size = max_size
+
+    def __call__(self, candidate: Candidate) -> FileResult:
+        return check_candidate(candidate, self.max_size)
+
+
+def validate_paths(
+    paths: Sequence[str],
+    *,
+    max_size: int | None,
+    jobs: int | None = None,
+    excludes: Sequence[str] = (),
+) -> Iterator[FileResult]:
+    """Results for every candidate file under ``paths``, in discovery order."""
+    candidates = discover(paths, excludes)
+    yield from parallel_map(_Checker(max_size), candidates, jobs)

@@ -1,0 +1,108 @@
+"""Finding journey map files under the paths a user gives, and checking them in parallel.
+
+A file named on the command line is always checked. In a directory, journeyctl
+walks recursively (in sorted order, skipping hidden directories,
+``node_modules`` and excluded globs) and checks every ``*.yaml`` / ``*.yml``
+file with a top-level ``journeyctl:`` key (a journey map) or
+``journeyctl-shared:`` key (a shared file of personas and channels). Other
+YAML files (CI configs, say) are left alone.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from journeyctl.errors import UsageError
+
+YAML_SUFFIXES = (".yaml", ".yml")
+SKIPPED_DIRECTORIES = frozenset(("node_modules", "__pycache__"))
+DEFAULT_EXCLUDES = ("**/.*", "**/node_modules")
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A file to check; ``explicit`` when the user named it."""
+
+    path: str
+    explicit: bool
+
+
+def is_journey_text(data: bytes) -> bool:
+    """A journey map or shared file: ``journeyctl:`` or ``journeyctl-shared:`` starts a line."""
+    text = b"\n" + data
+    return b"\njourneyctl:" in text or b"\njourneyctl-shared:" in text
+
+
+def _excluded(path: str, excludes: Sequence[str]) -> bool:
+    posix = path.replace(os.sep, "/")
+    name = posix.rsplit("/", 1)[-1]
+    for pattern in excludes:
+        if fnmatch.fnmatch(posix, pattern) or fnmatch.fnmatch(name, pattern):
+            return True
+        if pattern.startswith("**/") and fnmatch.fnmatch(name, pattern[3:]):
+            return True
+    return False
+
+
+def discover(paths: Iterable[str], excludes: Sequence[str] = ()) -> list[Candidate]:
+    """Files to check under ``paths``; a path that does not exist is a UsageError."""
+    found: list[Candidate] = []
+    seen: set[str] = set()
+    for raw in paths:
+        if not os.path.exists(raw):
+            raise UsageError(f"{raw}: no such file or directory")
+        if os.path.isfile(raw):
+            if raw not in seen:
+                seen.add(raw)
+                found.append(Candidate(raw, True))
+            continue
+        for directory, subdirs, files in os.walk(raw):
+            subdirs[:] = sorted(
+                d for d in subdirs
+                if not d.startswith(".") and d not in SKIPPED_DIRECTORIES
+                and not _excluded(os.path.join(directory, d), excludes)
+            )
+            for name in sorted(files):
+                if not name.endswith(YAML_SUFFIXES):
+                    continue
+                path = os.path.join(directory, name)
+                if path in seen or _excluded(path, excludes):
+                    continue
+                seen.add(path)
+                found.append(Candidate(path, False))
+    return found
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def parallel_map(
+    function: Callable[[T], R], items: Sequence[T], jobs: int | None = None, chunksize: int = 8
+) -> Iterator[R]:
+    """``map`` across processes, results in input order (so output equals a serial run)."""
+    jobs = default_jobs() if jobs is None else jobs
+    if jobs <= 1 or len(items) < 2 * chunksize:
+        yield from map(function, items)
+        return
+    import multiprocessing
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    context = multiprocessing.get_context(method)
+    with context.Pool(min(jobs, len(items))) as pool:
+        yield from pool.imap(function, items, chunksize=chunksize)
+
+
+def relative(path: str | Path) -> str:
+    return os.path.relpath(path) if os.path.isabs(path) else str(path)
