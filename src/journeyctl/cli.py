@@ -130,7 +130,8 @@ def validate(
                 print_error(error)
     if checked == 0:
         raise UsageError(
-            "no journey map files found in " + ", ".join(paths)
+            "no journey map files found in "
+            + ", ".join(paths)
             + " (a map is a .yaml/.yml file with a top-level 'journeyctl: 1')"
         )
     if not quiet:

@@ -115,11 +115,13 @@ def load_bytes(
     if "journeyctl" not in document and "journeyctl-shared" in document:
         raise MapInvalid(
             path,
-            [SchemaError(
-                "this is a shared file (journeyctl-shared), not a journey map; "
-                "maps use it through 'include'",
-                source.locate(("journeyctl-shared",), key=True),
-            )],
+            [
+                SchemaError(
+                    "this is a shared file (journeyctl-shared), not a journey map; "
+                    "maps use it through 'include'",
+                    source.locate(("journeyctl-shared",), key=True),
+                )
+            ],
         )
     errors: list[JourneyError] = []
     try:
@@ -137,7 +139,9 @@ def load_bytes(
     return loaded
 
 
-def load_shared_bytes(data: bytes, path: str, *, max_size: int | None = DEFAULT_MAX_FILE_SIZE) -> tuple[SharedDefinitions, SourceMap]:
+def load_shared_bytes(
+    data: bytes, path: str, *, max_size: int | None = DEFAULT_MAX_FILE_SIZE
+) -> tuple[SharedDefinitions, SourceMap]:
     """Load a shared file of personas and channels."""
     from pydantic import ValidationError
 
@@ -168,16 +172,23 @@ def _check_top_level(document: Any, source: SourceMap) -> None:
     if document is None:
         raise MapInvalid(
             source.path,
-            [LoadError("file is empty: a journey map starts with 'journeyctl: 1'", Location(source.path, 1, 1))],
+            [
+                LoadError(
+                    "file is empty: a journey map starts with 'journeyctl: 1'", Location(source.path, 1, 1)
+                )
+            ],
         )
     if not isinstance(document, dict):
         kind = _yaml_kind(document)
         raise MapInvalid(
             source.path,
-            [SchemaError(
-                f"the top level must be a mapping of keys (journeyctl, id, title, stages, ...), not {kind}",
-                source.locate(()),
-            )],
+            [
+                SchemaError(
+                    "the top level must be a mapping of keys (journeyctl, id, title, stages, ...), "
+                    f"not {kind}",
+                    source.locate(()),
+                )
+            ],
         )
 
 
@@ -209,11 +220,13 @@ def _load_includes(
         where = loaded.source.locate(("include", index))
         target = (base / include).resolve()
         if Path(include).is_absolute() or not target.is_relative_to(root):
-            errors.append(SchemaError(
-                f"include '{include}' is outside the repository root {root}; "
-                "shared files must live inside the repository",
-                where,
-            ))
+            errors.append(
+                SchemaError(
+                    f"include '{include}' is outside the repository root {root}; "
+                    "shared files must live inside the repository",
+                    where,
+                )
+            )
             continue
         display = os.path.relpath(target) if read_include is None else str(target.relative_to(root))
         try:
@@ -284,10 +297,12 @@ def check_identity(loaded: LoadedMap) -> list[JourneyError]:
             ident: str = entity.id  # type: ignore[attr-defined]
             if ident in seen:
                 first = loaded.locate_value(seen[ident], "id")
-                errors.append(DanglingReferenceError(
-                    f"duplicate {kind} id '{ident}' (first defined at {first.path}:{first.line})",
-                    loaded.locate_value(entity, "id"),
-                ))
+                errors.append(
+                    DanglingReferenceError(
+                        f"duplicate {kind} id '{ident}' (first defined at {first.path}:{first.line})",
+                        loaded.locate_value(entity, "id"),
+                    )
+                )
             else:
                 seen[ident] = entity
         ids[kind] = seen
@@ -364,9 +379,7 @@ def _model_at(root: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseMod
             continue
         if not (isinstance(model, type) and issubclass(model, BaseModel)):
             return None
-        field_info = next(
-            (f for name, f in model.model_fields.items() if (f.alias or name) == part), None
-        )
+        field_info = next((f for name, f in model.model_fields.items() if (f.alias or name) == part), None)
         if field_info is None:
             return None
         model = _unwrap(field_info.annotation)

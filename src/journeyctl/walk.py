@@ -66,8 +66,10 @@ def discover(paths: Iterable[str], excludes: Sequence[str] = ()) -> list[Candida
             continue
         for directory, subdirs, files in os.walk(raw):
             subdirs[:] = sorted(
-                d for d in subdirs
-                if not d.startswith(".") and d not in SKIPPED_DIRECTORIES
+                d
+                for d in subdirs
+                if not d.startswith(".")
+                and d not in SKIPPED_DIRECTORIES
                 and not _excluded(os.path.join(directory, d), excludes)
             )
             for name in sorted(files):

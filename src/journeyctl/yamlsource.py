@@ -123,9 +123,8 @@ def _child(node: Any, part: str | int) -> tuple[Any, Any] | None:
                 if key_node.tag != _MERGE:
                     return found
         return found
-    if isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-        if 0 <= part < len(node.value):
-            return None, node.value[part]
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        return None, node.value[part]
     return None
 
 

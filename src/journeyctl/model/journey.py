@@ -42,22 +42,22 @@ Slug = Annotated[
     ),
 ]
 Text = Annotated[str, Field(min_length=1)]
-Emotion = Annotated[
-    StrictInt,
-    Field(
-        ge=EMOTION_MIN,
-        le=EMOTION_MAX,
-        description=(
-            "How the customer feels at this step, from -2 (very negative) through 0 (neutral) "
-            "to +2 (very positive). Mermaid's journey score is emotion + 3."
-        ),
-    ),
-]
+Emotion = Annotated[StrictInt, Field(ge=EMOTION_MIN, le=EMOTION_MAX)]
 Level = Literal["low", "medium", "high"]
 Severity = Literal["low", "medium", "high", "critical"]
 ChannelKind = Literal[
-    "web", "app", "email", "sms", "social", "chat", "phone", "physical", "post",
-    "partner", "advertising", "other",
+    "web",
+    "app",
+    "email",
+    "sms",
+    "social",
+    "chat",
+    "phone",
+    "physical",
+    "post",
+    "partner",
+    "advertising",
+    "other",
 ]
 
 
@@ -132,7 +132,13 @@ class Step(Entity):
     )
     thinking: str | None = Field(None, description="What the customer thinks (the 'thinking' lane).")
     feeling: str | None = Field(None, description="What the customer feels, in words.")
-    emotion: Emotion | None = None
+    emotion: Emotion | None = Field(
+        None,
+        description=(
+            "How the customer feels at this step, from -2 (very negative) through 0 (neutral) "
+            "to +2 (very positive). Mermaid's journey score is emotion + 3."
+        ),
+    )
     frontstage: list[Text] = Field(
         default_factory=list,
         description="Service-blueprint lane: what staff do that the customer sees.",
@@ -156,9 +162,7 @@ class PainPoint(Entity):
     touchpoint: Slug | None = Field(None, description="Id of the touchpoint where it happens.")
     step: Slug | None = Field(None, description="Id of the step where it happens.")
     owner: str | None = Field(None, description="Team accountable for this pain point.")
-    evidence: str | None = Field(
-        None, description="Where we know it from: research, tickets, analytics."
-    )
+    evidence: str | None = Field(None, description="Where we know it from: research, tickets, analytics.")
 
 
 class Opportunity(Entity):
@@ -198,19 +202,14 @@ class Stage(Entity):
     name: Text = Field(description="Display name, e.g. 'Awareness'.")
     phase: Slug | None = Field(
         None,
-        description=(
-            "before-purchase, purchase or after-purchase, or a phase of the team's own "
-            "(a slug)."
-        ),
+        description=("before-purchase, purchase or after-purchase, or a phase of the team's own (a slug)."),
     )
     description: str | None = Field(None, description="What happens in this stage.")
     goals: list[Text] = Field(default_factory=list, description="What the customer wants in this stage.")
     touchpoints: list[Touchpoint] = Field(default_factory=list, description="Touchpoints of this stage.")
     steps: list[Step] = Field(default_factory=list, description="Steps of this stage, in order.")
     pain_points: list[PainPoint] = Field(default_factory=list, description="Pain points in this stage.")
-    opportunities: list[Opportunity] = Field(
-        default_factory=list, description="Opportunities in this stage."
-    )
+    opportunities: list[Opportunity] = Field(default_factory=list, description="Opportunities in this stage.")
     metrics: list[Metric] = Field(default_factory=list, description="Metrics of this stage.")
 
 
