@@ -170,6 +170,15 @@ def parse(data: bytes, path: str, *, max_size: int | None = DEFAULT_MAX_FILE_SIZ
                 message += f" at line {exc.context_mark.line + 1}"
             message += ")"
         raise LoadError(message, mark_location(path, mark) if mark else Location(path, 1, 1)) from None
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        line = before.count("\n") + 1
+        col = exc.position - (before.rfind("\n") + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        raise LoadError(
+            f"YAML syntax error: character U+{code:04X} is not allowed in YAML text",
+            Location(path, line, col),
+        ) from None
     except yaml.YAMLError as exc:
         raise LoadError(f"YAML error: {exc}", Location(path, 1, 1)) from None
     source = SourceMap(path, root, text)
