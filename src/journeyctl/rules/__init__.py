@@ -1,7 +1,44 @@
-"""Built-in lint rules, one module each; ``BUILTIN_RULES`` maps code to module."""
+"""Built-in lint rules, one module each; ``BUILTIN_RULES`` maps code to module.
+
+Codes are grouped by theme and never reused once retired:
+JM1xx journey, stages and steps; JM2xx pain points and opportunities;
+JM3xx emotion; JM4xx unused definitions; JM5xx ownership and upkeep;
+JM6xx metrics; JM7xx channels and personas. JM000-JM099 belong to the engine.
+"""
 
 from __future__ import annotations
 
 #: Rule code -> dotted module path. Third-party rules come through the
-#: ``journeyctl.rules`` entry-point group instead.
-BUILTIN_RULES: dict[str, str] = {}
+#: ``journeyctl.rules`` entry-point group instead. Kept as strings so that
+#: listing rules imports nothing and linting imports only the selected ones.
+BUILTIN_RULES: dict[str, str] = {
+    "JM101": "journeyctl.rules.stage_without_touchpoints",
+    "JM102": "journeyctl.rules.stage_without_steps",
+    "JM103": "journeyctl.rules.stage_without_goal",
+    "JM104": "journeyctl.rules.no_after_purchase_stage",
+    "JM105": "journeyctl.rules.stage_without_phase",
+    "JM106": "journeyctl.rules.step_without_touchpoint",
+    "JM107": "journeyctl.rules.duplicate_step_action",
+    "JM108": "journeyctl.rules.future_state_without_baseline",
+    "JM201": "journeyctl.rules.pain_point_without_opportunity",
+    "JM202": "journeyctl.rules.opportunity_without_pain_point",
+    "JM203": "journeyctl.rules.severe_pain_point_unplanned",
+    "JM204": "journeyctl.rules.pain_point_without_place",
+    "JM301": "journeyctl.rules.step_without_emotion",
+    "JM302": "journeyctl.rules.unexplained_emotional_low",
+    "JM303": "journeyctl.rules.moment_of_truth_at_risk",
+    "JM304": "journeyctl.rules.emotion_cliff",
+    "JM401": "journeyctl.rules.unused_touchpoint",
+    "JM402": "journeyctl.rules.unused_channel",
+    "JM403": "journeyctl.rules.unused_persona",
+    "JM501": "journeyctl.rules.pain_point_without_owner",
+    "JM502": "journeyctl.rules.opportunity_without_owner",
+    "JM503": "journeyctl.rules.touchpoint_without_owner",
+    "JM504": "journeyctl.rules.stale_map",
+    "JM505": "journeyctl.rules.map_without_owner",
+    "JM601": "journeyctl.rules.metric_below_target",
+    "JM602": "journeyctl.rules.metric_without_target",
+    "JM701": "journeyctl.rules.single_channel_journey",
+    "JM702": "journeyctl.rules.persona_without_goals",
+    "JM703": "journeyctl.rules.map_without_personas",
+}
