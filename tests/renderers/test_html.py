@@ -1,0 +1,358 @@
+"""The HTML renderer without a browser: goldens, escaping, self-containment, structure, geometry."""
+
+from __future__ import annotations
+
+import typing
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pydantic
+import pytest
+
+from journeyctl.loader import LoadedMap, load_bytes, load_file
+from journeyctl.model import Journey
+from journeyctl.renderers import BUILTIN_RENDERERS, html
+from tests.conftest import EXAMPLES
+
+HERE = Path(__file__).resolve().parent
+FIXTURES = HERE / "fixtures"
+GOLDENS = HERE / "goldens"
+CANVAS = FIXTURES / "html-canvas.yaml"
+XSS = FIXTURES / "html-xss.yaml"
+
+
+def example_maps() -> list[Path]:
+    """Journey maps in examples/ (not shared files), once the examples exist."""
+    if not EXAMPLES.is_dir():
+        return []
+    return sorted(path for path in EXAMPLES.rglob("*.y*ml") if b"\njourneyctl:" in b"\n" + path.read_bytes())
+
+
+GOLDEN_INPUTS = [CANVAS, XSS, *example_maps()]
+
+
+def render_path(path: Path, **options: Any) -> str:
+    return html.render(load_file(path), html.Options(**options)).decode("utf-8")
+
+
+def render_text(text: str, **options: Any) -> str:
+    loaded = load_bytes(text.encode("utf-8"), "inline.yaml")
+    return html.render(loaded, html.Options(**options)).decode("utf-8")
+
+
+class Elements(HTMLParser):
+    """Every start tag with its attributes, plus the text, of an HTML document."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+    def having(self, tag: str, **wanted: str) -> list[dict[str, str | None]]:
+        return [
+            attrs
+            for name, attrs in self.tags
+            if name == tag and all(wanted[key] in (attrs.get(key) or "").split() for key in wanted)
+        ]
+
+
+def parse(page: str) -> Elements:
+    parser = Elements()
+    parser.feed(page)
+    parser.close()
+    return parser
+
+
+MINIMAL = """\
+journeyctl: 1
+id: minimal
+title: Minimal
+stages:
+  - id: only
+    name: Only stage
+    steps:
+      - id: do-it
+        action: Does the thing
+"""
+
+
+# --- the module API -----------------------------------------------------------------------
+
+
+def test_module_follows_the_renderer_api() -> None:
+    assert BUILTIN_RENDERERS["html"] == "journeyctl.renderers.html"
+    assert (html.NAME, html.EXTENSION, html.BINARY) == ("html", ".html", False)
+    assert html.DESCRIPTION and isinstance(html.ALIASES, tuple)
+    with pytest.raises(pydantic.ValidationError):
+        html.Options(colour="red")  # type: ignore[call-arg]
+
+
+# --- golden files ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("source", GOLDEN_INPUTS, ids=lambda p: p.stem)
+def test_html_matches_golden(source: Path, update_goldens: bool) -> None:
+    page = html.render(load_file(source), html.Options())
+    golden = GOLDENS / f"{source.stem}.html"
+    if update_goldens:
+        GOLDENS.mkdir(exist_ok=True)
+        golden.write_bytes(page)
+    assert golden.exists(), f"no golden {golden.name}: run pytest --update-goldens and review it"
+    assert page == golden.read_bytes(), f"{golden.name} changed: review, then pytest --update-goldens"
+
+
+def test_output_is_byte_identical_across_renders() -> None:
+    assert render_path(CANVAS) == render_path(CANVAS)
+
+
+# --- helpers as data ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("emotion", "text", "y"),
+    [(2, "+2", 30), (1, "+1", 64), (0, "0", 98), (-1, "−1", 132), (-2, "−2", 166)],
+)
+def test_emotion_scale_positions(emotion: int, text: str, y: int) -> None:
+    assert html.signed(emotion) == text
+    assert html.curve_y(emotion) == y
+    assert html.curve_y(emotion) == html.CURVE_PADDING + (2 - emotion) * html.LEVEL_HEIGHT
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "shown"),
+    [
+        (41.0, "%", "41%"),
+        (95.0, "s", "95 s"),
+        (0.75, "ratio", "0.75 ratio"),
+        (52.0, None, "52"),
+        (-3.5, "", "-3.5"),
+        (1250000.0, "EUR", "1250000 EUR"),
+    ],
+)
+def test_metric_figures(value: float, unit: str | None, shown: str) -> None:
+    assert html.with_unit(value, unit) == shown
+
+
+@pytest.mark.parametrize(
+    ("metric_id", "verdict"),
+    [
+        ("booking-conversion", "✗ Off target"),
+        ("call-wait", "✓ On target"),
+        ("first-time-fix", "✓ On target"),
+        ("nps", "No target to compare"),
+    ],
+)
+def test_metric_verdict_respects_better_direction(metric_id: str, verdict: str) -> None:
+    page = render_path(CANVAS)
+    start = page.index(f'id="metric-{metric_id}"')
+    item = page[start : page.index("</li>", start)]
+    assert verdict in item
+
+
+# --- escaping -------------------------------------------------------------------------------
+
+PAYLOAD_MARK = "window.__xss=1"
+
+#: Every element the page template writes; an element outside this set came from map text.
+ALLOWED_ELEMENTS = (
+    "html head meta title style body main div header p h1 h2 h3 h4 dl dt dd time ul ol li section"
+    " table caption colgroup col thead tbody tr th td span small b br a svg desc line circle text"
+    " blockquote footer"
+)
+
+
+def text_fields(model: type[pydantic.BaseModel]) -> list[str]:
+    """Aliases of the free-text fields of a model (str or list of str, not slugs or choices)."""
+    names = []
+    for name, info in model.model_fields.items():
+        if any(getattr(m, "pattern", None) for m in info.metadata):
+            continue
+        annotation = info.annotation
+        args = typing.get_args(annotation)
+        plain = annotation is str or (str in args and type(None) in args)
+        listed = typing.get_origin(annotation) is list and args and args[0] is str
+        if plain or listed:
+            names.append(info.alias or name)
+    return names
+
+
+def test_xss_fixture_fills_every_text_field_of_the_format() -> None:
+    journey = load_file(XSS).journey
+    entities: list[pydantic.BaseModel] = [journey, *journey.personas, *journey.channels]
+    for stage in journey.stages:
+        entities += [stage, *stage.touchpoints, *stage.steps[:1], *stage.pain_points]
+        entities += [*stage.opportunities, *stage.metrics]
+    covered: set[tuple[str, str]] = set()
+    for entity in entities:
+        data = entity.model_dump(by_alias=True)
+        for alias in text_fields(type(entity)):
+            value = data[alias]
+            values = value if isinstance(value, list) else [value]
+            if values and all(isinstance(v, str) and PAYLOAD_MARK in v for v in values):
+                covered.add((type(entity).__name__, alias))
+    # `include` holds paths, not text shown on the page.
+    expected = {
+        (model.__name__, alias)
+        for model in {type(entity) for entity in entities}
+        for alias in text_fields(model)
+        if alias != "include"
+    }
+    assert expected - covered == set()
+
+
+def test_xss_payloads_stay_text() -> None:
+    page = render_path(XSS)
+    document = parse(page)
+    allowed = set(ALLOWED_ELEMENTS.split())
+    tags = {tag for tag, _ in document.tags}
+    assert tags <= allowed, f"unexpected elements: {sorted(tags - allowed)}"
+    assert document.having("script") == []
+    for tag, attrs in document.tags:
+        assert not [name for name in attrs if name.startswith("on")], f"<{tag}> has an event handler"
+        href = attrs.get("href")
+        assert href is None or href.startswith("#"), f"<{tag}> links outside the page: {href}"
+    # The payload is shown: once per text field occurrence, as literal text.
+    shown = "".join(document.text)
+    assert shown.count("<script>window.__xss=1;alert(1)</script>") >= 30
+    assert '"><svg onload="window.__xss=4;alert(4)">' in shown
+    assert "javascript:alert(3)" in shown
+    # A stray `</style>` or `</title>` in map text cannot close the real elements early.
+    points = document.having("circle", **{"class": "point"})
+    assert page.count("</style>") == 1
+    assert page.count("</title>") == 2 + len(points)  # the page's, the curve's, one per point
+
+
+# --- self-contained and safe by construction --------------------------------------------------
+
+
+@pytest.mark.parametrize("source", [CANVAS, XSS], ids=lambda p: p.stem)
+def test_page_fetches_nothing(source: Path) -> None:
+    page = render_path(source)
+    document = parse(page)
+    csp = document.having("meta", **{"http-equiv": "Content-Security-Policy"})
+    assert len(csp) == 1
+    policy = csp[0]["content"] or ""
+    assert "default-src 'none'" in policy and "script-src" not in policy
+    for tag, attrs in document.tags:
+        assert "src" not in attrs and "srcset" not in attrs, f"<{tag}> loads a resource"
+    assert document.having("link") == [] and document.having("script") == []
+    assert "@import" not in page and "url(" not in page
+    urls = {word for word in page.replace('"', " ").split() if "://" in word}
+    assert urls <= {"http://www.w3.org/2000/svg"}
+
+
+# --- structure and accessibility ----------------------------------------------------------------
+
+
+def test_canvas_is_a_table_with_headers() -> None:
+    page = render_path(CANVAS)
+    document = parse(page)
+    assert len(document.having("h1")) == 1
+    assert len(document.having("caption")) == 1
+    stage_headers = document.having("th", scope="col")
+    # 3 phase groups + 4 stages.
+    assert len(stage_headers) == 3 + 4
+    lanes = [row["class"] for row in document.having("tr") if (row.get("class") or "").startswith("lane-")]
+    assert lanes == [
+        "lane-goals",
+        "lane-doing",
+        "lane-touchpoints",
+        "lane-thinking",
+        "lane-feeling",
+        "lane-curve",
+        "lane-pains",
+        "lane-opportunities",
+        "lane-frontstage",
+        "lane-backstage",
+        "lane-support",
+        "lane-metrics",
+    ]
+    assert len(document.having("th", scope="row")) == len(lanes) + 2  # plus Phase and Stage
+    assert document.having("html")[0]["lang"] == "en"
+
+
+def test_curve_has_text_alternatives() -> None:
+    page = render_path(CANVAS)
+    document = parse(page)
+    svg = document.having("svg", **{"class": "curve"})[0]
+    assert svg["role"] == "img" and svg["aria-labelledby"] == "curve-title curve-desc"
+    assert "Lowest: step 3, Picks a time slot (−2, very negative)" in page
+    assert "Highest: step 6, Watches the pump being replaced (+2, very positive)" in page
+    hidden = page[page.index('<ol class="sr-only"') : page.index("</ol>", page.index('<ol class="sr-only"'))]
+    assert hidden.count("<li>") == 6  # every step, scored or not
+    assert "step 4, Calls to ask for a morning slot: not scored" in hidden
+    assert "step 1, Sees error E21 on the display: −1 (negative)" in hidden
+
+
+def test_emotion_is_shown_as_text_not_only_colour() -> None:
+    page = render_path(CANVAS)
+    for text in ("−2 very negative", "−1 negative", "0 neutral", "+1 positive", "+2 very positive"):
+        assert f">{text}</span>" in page
+    assert "▲▲ Critical" in page and "★ Moment of truth" in page
+
+
+def test_empty_lanes_are_left_out_and_options_hide_sections() -> None:
+    document = parse(render_text(MINIMAL))
+    rows = [row.get("class") for row in document.having("tr")]
+    assert rows == ["stage-row", "lane-doing"]
+    assert document.having("svg") == []
+    canvas = parse(render_path(CANVAS, blueprint=False, personas=False, legend=False))
+    classes = {row.get("class") for row in canvas.having("tr")}
+    assert not classes & {"lane-frontstage", "lane-backstage", "lane-support"}
+    assert canvas.having("li", **{"class": "persona"}) == []
+    assert canvas.having("div", **{"class": "legend"}) == []
+
+
+# --- curve geometry ---------------------------------------------------------------------------
+
+
+def test_points_sit_at_the_centre_of_their_step_slot() -> None:
+    journey: Journey = load_file(CANVAS).journey
+    canvas = html.build_canvas(journey, html.Options())
+    # Slots per stage: 2 steps, 3 steps, none (one empty slot), 1 step.
+    assert [stage.slots for stage in canvas.stages] == [2, 3, 1, 1]
+    xs = [step.x for stage in canvas.stages for step in stage.steps]
+    assert xs == ["7.1429%", "21.4286%", "35.7143%", "50%", "64.2857%", "92.8571%"]
+    assert canvas.separators == ["28.5714%", "71.4286%", "85.7143%"]
+    widths = [float(stage.width.rstrip("%")) for stage in canvas.stages]
+    header = float(canvas.header_width.rstrip("%"))
+    assert sum(widths) + header == pytest.approx(100, abs=0.001)
+    segments = [(s.x1, s.x2, s.bridged) for s in canvas.segments]
+    # Step 4 has no emotion: the line from step 3 to step 5 is dashed across it.
+    assert segments == [
+        ("7.1429%", "21.4286%", False),
+        ("21.4286%", "35.7143%", False),
+        ("35.7143%", "64.2857%", True),
+        ("64.2857%", "92.8571%", False),
+    ]
+
+
+def test_points_carry_their_emotion() -> None:
+    document = parse(render_path(CANVAS))
+    points = document.having("circle", **{"class": "point"})
+    found = [(p["data-step"], p["data-emotion"], p["cy"]) for p in points]
+    assert found == [
+        ("see-error", "-1", "132"),
+        ("search-code", "0", "98"),
+        ("pick-slot", "-2", "166"),
+        ("confirm", "1", "64"),
+        ("repair-done", "2", "30"),
+    ]
+
+
+def test_render_returns_utf8_bytes_for_the_loaded_map() -> None:
+    loaded: LoadedMap = load_file(CANVAS)
+    page = html.render(loaded, html.Options())
+    assert isinstance(page, bytes)
+    assert page.decode("utf-8").startswith("<!DOCTYPE html>\n")
+    assert "8:00–18:00" in page.decode("utf-8")
