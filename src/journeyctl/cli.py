@@ -164,6 +164,86 @@ def schema(
         write_atomic(output, text.encode("utf-8"))
 
 
+class _DiffCommand(typer.core.TyperCommand):
+    """Keeps the raw arguments, so ``diff`` can tell which came after ``--`` (always paths)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        ctx.meta["journeyctl.diff.raw_args"] = list(args)
+        return super().parse_args(ctx, args)
+
+
+@app.command(cls=_DiffCommand)
+def diff(
+    ctx: typer.Context,
+    arguments: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[OLD NEW | REV [REV] [--] [PATH]...]",
+            help="Two map files; or revisions (REV, REV1 REV2, REV1..REV2, REV1...REV2, REV:path) "
+            "and optional paths. No arguments: the working tree against HEAD.",
+            show_default=False,
+        ),
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="text, markdown (alias md) or json.")
+    ] = "text",
+    fail_on: Annotated[
+        str,
+        typer.Option(
+            "--fail-on",
+            metavar="WHEN",
+            help="Exit 1 on: regression (default), any change, or never.",
+        ),
+    ] = "regression",
+    output_file: Annotated[
+        Path | None,
+        typer.Option("--output-file", "-o", help="Write the report to this file (atomically)."),
+    ] = None,
+    git_driver: Annotated[
+        bool,
+        typer.Option(
+            "--git-driver",
+            help="Act as git's external diff driver (git passes 7 arguments); see docs/diff.md.",
+        ),
+    ] = False,
+    max_file_size: MaxFileSize = None,
+) -> None:
+    """Semantic diff of journey maps: what changed in the journey, classified.
+
+    Entities are matched by id; each change is a regression, an improvement or
+    neutral. Exit 0 when nothing --fail-on counts changed, 1 when it did, 2 for
+    usage errors (unknown revision, missing file, a map that does not load).
+    """
+    from rich.console import Console
+
+    from journeyctl.diff.command import run_diff
+    from journeyctl.diff.sources import DiffInputsInvalid
+
+    raw: list[str] = ctx.meta.get("journeyctl.diff.raw_args", [])
+    forced_paths = len(raw) - raw.index("--") - 1 if "--" in raw else 0
+    console = Console(highlight=False, emoji=False)
+    if not console.is_terminal:
+        console.width = 1000  # pipes, files and git's pager: one change per line, never wrapped
+    try:
+        code = run_diff(
+            arguments or [],
+            forced_paths=forced_paths,
+            output_format=output_format,
+            fail_on=fail_on,
+            output_file=output_file,
+            git_driver=git_driver,
+            max_size=max_file_size_option(max_file_size),
+            console=console,
+        )
+    except DiffInputsInvalid as exc:
+        for failure in exc.failures:
+            for error in failure.errors:
+                print_error(error)
+        sys.stderr.write(f"journeyctl diff: {exc.message}\n")
+        raise typer.Exit(EXIT_USAGE) from None
+    raise typer.Exit(code)
+
+
 def run(args: list[str]) -> int:
     """Run the CLI with ``args``; returns the exit code instead of exiting."""
     try:
