@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -18,8 +19,24 @@ def rule_module(code: str) -> ModuleType:
     return importlib.import_module(BUILTIN_RULES[code])
 
 
-def run_rule(module: ModuleType, text: str, options: dict[str, Any] | None = None) -> list[Violation]:
-    loaded = load_bytes(text.encode(), f"{module.CODE}.yaml")
+def run_rule(
+    module: ModuleType,
+    text: str,
+    options: dict[str, Any] | None = None,
+    shared: dict[str, str] | None = None,
+) -> list[Violation]:
+    """Findings of one rule over map text named ``<CODE>.yaml``.
+
+    ``shared`` holds the texts of the files the map includes, by path relative
+    to the map; they are served from memory, never from the disk.
+    """
+    root = Path.cwd()
+    files = {(root / name).resolve(): body.encode() for name, body in (shared or {}).items()}
+
+    def read_include(path: Path) -> bytes:
+        return files[path]
+
+    loaded = load_bytes(text.encode(), f"{module.CODE}.yaml", read_include=read_include, root=root)
     return list(module.check(loaded, module.Options.model_validate(options or {})))
 
 

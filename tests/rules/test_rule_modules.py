@@ -33,7 +33,7 @@ def test_codes_and_names_are_unique_and_well_formed() -> None:
     names: dict[str, str] = {}
     for code in CODES:
         module = rule_module(code)
-        assert module.CODE == code, f"{BUILTIN_RULES[code]} says CODE={module.CODE}"
+        assert code == module.CODE, f"{BUILTIN_RULES[code]} says CODE={module.CODE}"
         # JM000-JM099 belong to the engine (invalid map, unused suppression).
         assert re.fullmatch(r"JM[1-9][0-9]{2}", code), code
         assert re.fullmatch(r"[a-z]+(-[a-z]+)+", module.NAME), module.NAME

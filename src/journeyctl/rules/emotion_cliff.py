@@ -79,7 +79,7 @@ def check(loaded: LoadedMap, options: Options) -> Iterator[Violation]:
         if drop >= options.min_drop:
             yield Violation(
                 loaded.locate(step, "emotion"),
-                f"emotion falls {drop} points from step '{before.id}' ({format_emotion(before.emotion)}) "
-                f"to step '{step.id}' ({format_emotion(step.emotion)}); check what breaks in between",
+                f"emotion falls {drop} points from {format_emotion(before.emotion)} at step '{before.id}' "
+                f"to {format_emotion(step.emotion)} at step '{step.id}'; check what breaks in between",
                 hint="add the missing step or a pain point that explains the fall",
             )

@@ -113,9 +113,10 @@ def check(loaded: LoadedMap, options: Options) -> Iterator[Violation]:
         if not opportunities or any(o.status in committed for o in opportunities):
             continue
         names = ", ".join(f"'{o.id}' ({o.status})" for o in opportunities)
+        wanted = " or ".join(options.statuses)
         yield Violation(
             loaded.locate(pain_point),
             f"{pain_point.severity} pain point '{pain_point.id}' is addressed only by {names}; "
-            "plan one of them or say why not",
+            f"commit to one of them ({wanted}) or say why not",
             hint="set `status: planned` (or in-progress) on the opportunity the team commits to",
         )
