@@ -244,6 +244,148 @@ def diff(
     raise typer.Exit(code)
 
 
+@app.command()
+def lint(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Journey map files or directories (default: the current directory).", show_default=False
+        ),
+    ] = None,
+    config: Annotated[
+        str | None,
+        typer.Option(
+            "--config",
+            metavar="PATH",
+            help="Configuration file (.journeyctl.yaml or pyproject.toml); default: found "
+            "by walking up from the working directory.",
+        ),
+    ] = None,
+    isolated: Annotated[bool, typer.Option("--isolated", help="Ignore configuration files.")] = False,
+    preset: Annotated[
+        str | None,
+        typer.Option(
+            "--preset",
+            metavar="recommended|strict",
+            help="Base set of rules; replaces the configured preset and select.",
+            show_default=False,
+        ),
+    ] = None,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--select",
+            metavar="CODES",
+            help="Run only these rules (codes, prefixes, names, ALL); replaces the configured set.",
+            show_default=False,
+        ),
+    ] = None,
+    extend_select: Annotated[
+        list[str] | None,
+        typer.Option("--extend-select", metavar="CODES", help="Run these rules too.", show_default=False),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option("--ignore", metavar="CODES", help="Do not run these rules.", show_default=False),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude",
+            metavar="GLOB",
+            help="Skip files matching this glob (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    output_format: Annotated[
+        str,
+        typer.Option("--format", "-f", metavar="FORMAT", help="text, concise, json, sarif, github or junit."),
+    ] = "text",
+    output_file: Annotated[
+        str | None,
+        typer.Option(
+            "--output-file", "-o", metavar="PATH", help="Write the report to this file (atomically)."
+        ),
+    ] = None,
+    statistics: Annotated[bool, typer.Option("--statistics", help="Count findings per rule.")] = False,
+    fail_on: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-on",
+            metavar="error|warning|info|never",
+            help="Exit 1 when a finding is at least this severe (default: warning).",
+            show_default=False,
+        ),
+    ] = None,
+    color: Annotated[
+        str, typer.Option("--color", metavar="auto|always|never", help="Colour in text output.")
+    ] = "auto",
+    jobs: Jobs = None,
+    max_file_size: MaxFileSize = None,
+    force_exclude: Annotated[
+        bool, typer.Option("--force-exclude", help="Apply excludes to files named on the command line too.")
+    ] = False,
+    skip_non_maps: Annotated[
+        bool,
+        typer.Option(
+            "--skip-non-maps",
+            help="Skip named files that are not journey maps (for pre-commit, which passes every "
+            "YAML file); finding no map is then not an error.",
+        ),
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line on stderr.")] = False,
+) -> None:
+    """Find the gaps in journey maps: missing touchpoints, unowned pain points, stale maps...
+
+    Exit 0 when no finding is at or above --fail-on, 1 when one is, 2 on a usage
+    or configuration error. `journeyctl rules` lists the rules.
+    """
+    from journeyctl.lint.command import LintOptions, run_lint, split_codes
+
+    options = LintOptions(
+        paths=list(paths or ["."]),
+        config=config,
+        isolated=isolated,
+        preset=preset,
+        select=split_codes(select) if select is not None else None,
+        extend_select=split_codes(extend_select),
+        ignore=split_codes(ignore),
+        exclude=list(exclude or []),
+        fail_on=fail_on,
+        format=output_format,
+        output_file=output_file,
+        statistics=statistics,
+        color=color,
+        jobs=jobs,
+        max_size=max_file_size_option(max_file_size),
+        force_exclude=force_exclude,
+        skip_non_maps=skip_non_maps,
+        quiet=quiet,
+    )
+    raise typer.Exit(run_lint(options))
+
+
+@app.command()
+def rules(
+    rule: Annotated[
+        str | None,
+        typer.Argument(metavar="[CODE|NAME]", help="Show this rule's documentation.", show_default=False),
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", metavar="table|json|markdown", help="Output format.")
+    ] = "table",
+    color: Annotated[
+        str, typer.Option("--color", metavar="auto|always|never", help="Colour in the output.")
+    ] = "auto",
+) -> None:
+    """List the lint rules (code, name, severity, preset, summary), or document one."""
+    from journeyctl.lint.command import run_rules
+
+    if output_format not in ("table", "json", "markdown"):
+        raise UsageError(f"unknown format {output_format!r}; choose table, json or markdown")
+    raise typer.Exit(run_rules(rule, output_format=output_format, color=color))
+
+
 def run(args: list[str]) -> int:
     """Run the CLI with ``args``; returns the exit code instead of exiting."""
     try:

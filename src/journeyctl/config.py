@@ -1,0 +1,589 @@
+"""Project configuration: ``.journeyctl.yaml`` or ``[tool.journeyctl]`` in ``pyproject.toml``.
+
+The configuration is found by walking up from the working directory to the
+repository root (the first directory holding ``.git``); in each directory a
+``.journeyctl.yaml`` (or ``.yml``) wins over a ``pyproject.toml`` that has a
+``[tool.journeyctl]`` table. ``--config PATH`` names one explicitly. Globs in
+``exclude`` and ``per-file-ignores`` are relative to the directory of the
+configuration file. Every mistake is a located ``ConfigError`` (exit 2).
+
+Keys (all optional)::
+
+    preset: recommended          # or strict (every rule)
+    select: [JM1, stale-map]     # replaces the preset: codes, code prefixes, names, ALL
+    extend-select: [JM702]       # added to the preset or select
+    ignore: [JM105]              # removed from what is selected
+    fail-on: warning             # error | warning | info | never
+    exclude: ["drafts/**"]       # globs of files and directories not to lint
+    per-file-ignores:
+      "legacy/*.yaml": [JM5]
+    rules:
+      stale-map: {severity: error, max-age-days: 90}
+      JM701: info                # severity only
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+import typing
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, cast
+
+from journeyctl.errors import ConfigError, JourneyError
+from journeyctl.location import Location
+
+if typing.TYPE_CHECKING:
+    from journeyctl.lint.api import RuleOptions, Severity
+    from journeyctl.lint.registry import Check, Registry
+
+FailOn = Literal["error", "warning", "info", "never"]
+FAIL_ON_CHOICES: tuple[FailOn, ...] = ("error", "warning", "info", "never")
+DEFAULT_FAIL_ON: FailOn = "warning"
+PRESETS = ("recommended", "strict")
+CONFIG_FILENAMES = (".journeyctl.yaml", ".journeyctl.yml")
+
+LINT_KEYS = (
+    "preset",
+    "select",
+    "extend-select",
+    "ignore",
+    "fail-on",
+    "exclude",
+    "per-file-ignores",
+    "rules",
+)
+#: Tables that belong to other commands; lint leaves them alone.
+OTHER_SECTIONS = ("validate", "render", "diff", "site")
+
+#: Severity rank: a finding fails the run when its rank is at least the threshold's.
+SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
+FAIL_ON_RANK = {"info": 1, "warning": 2, "error": 3, "never": 99}
+
+Locator = Callable[[tuple[str | int, ...], bool], Location]
+
+
+@dataclass(frozen=True)
+class ActiveRule:
+    """A rule that runs: its identity, configured severity, check function and options.
+
+    Picklable (the check is a module-level function, the options a pydantic
+    model), so a LintConfig travels to worker processes as is.
+    """
+
+    code: str
+    name: str
+    severity: Severity
+    check: Check
+    options: RuleOptions
+
+
+@dataclass(frozen=True)
+class LintConfig:
+    """Everything the engine needs to lint: the rules that run and where they do not."""
+
+    rules: tuple[ActiveRule, ...]
+    #: Every known code and name (lower-case) -> code, for suppression comments.
+    known_codes: dict[str, str]
+    #: The directory that ``exclude`` and ``per-file-ignores`` globs are relative to.
+    root: str = "."
+    exclude: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
+    fail_on: FailOn = DEFAULT_FAIL_ON
+    #: The configuration file this came from, if any (shown with --show-settings and in errors).
+    source: str | None = None
+    #: Severity of the engine's own findings (JM001 may be reconfigured; JM000 is always an error).
+    engine_severity: dict[str, Severity] = field(default_factory=dict)
+
+    @property
+    def codes(self) -> frozenset[str]:
+        return frozenset(rule.code for rule in self.rules)
+
+    def ignored_codes(self, path: str) -> frozenset[str]:
+        """Codes that ``per-file-ignores`` turns off for the file at ``path``."""
+        if not self.per_file_ignores:
+            return frozenset()
+        relative = relative_posix(path, self.root)
+        codes: set[str] = set()
+        for pattern, ignored in self.per_file_ignores:
+            if glob_match(relative, pattern):
+                codes.update(ignored)
+        return frozenset(codes)
+
+    def is_excluded(self, path: str) -> bool:
+        return bool(self.exclude) and any(
+            glob_match(relative_posix(path, self.root), p) for p in self.exclude
+        )
+
+    @classmethod
+    def recommended(cls) -> LintConfig:
+        """The defaults: the recommended preset, no configuration file."""
+        return build_lint_config(None)
+
+
+@dataclass
+class ConfigDocument:
+    """A parsed configuration file: its settings and a way to locate any key in it."""
+
+    path: str
+    settings: dict[str, Any]
+    locator: Locator
+
+    @property
+    def root(self) -> str:
+        return os.path.dirname(self.path) or "."
+
+    def locate(self, *keys: str | int, key: bool = False) -> Location:
+        return self.locator(tuple(keys), key)
+
+    def error(self, message: str, *keys: str | int, key: bool = False) -> ConfigError:
+        return ConfigError(message, self.locate(*keys, key=key))
+
+
+@dataclass
+class Overrides:
+    """Settings from the command line; they win over the configuration file."""
+
+    preset: str | None = None
+    select: list[str] | None = None
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    fail_on: str | None = None
+
+
+# --- finding and reading the configuration file ----------------------------------------
+
+
+def find_config(start: str | Path | None = None) -> Path | None:
+    """The configuration file for ``start`` (default: the working directory), if any."""
+    directory = Path(start or os.getcwd()).resolve()
+    for current in (directory, *directory.parents):
+        for name in CONFIG_FILENAMES:
+            candidate = current / name
+            if candidate.is_file():
+                return candidate
+        pyproject = current / "pyproject.toml"
+        if pyproject.is_file() and _has_journeyctl_table(pyproject):
+            return pyproject
+        if (current / ".git").exists():
+            return None
+    return None
+
+
+def _has_journeyctl_table(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    # A cheap test before parsing TOML: most pyproject.toml files have no such table.
+    return bool(re.search(r"^\s*\[\s*tool\s*\.\s*journeyctl\s*[\].]", text, re.MULTILINE))
+
+
+def read_config(path: str | Path) -> ConfigDocument:
+    """Parse a ``.journeyctl.yaml`` or the ``[tool.journeyctl]`` table of a ``pyproject.toml``."""
+    display = _display_path(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"configuration file {display} does not exist") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read configuration file {display}: {exc.strerror}") from None
+    if Path(path).name == "pyproject.toml" or Path(path).suffix == ".toml":
+        return _read_toml(data, display)
+    return _read_yaml(data, display)
+
+
+def _display_path(path: str | Path) -> str:
+    text = str(path)
+    if os.path.isabs(text):
+        try:
+            relative = os.path.relpath(text)
+        except ValueError:  # pragma: no cover - another drive on Windows
+            return text
+        return relative if not relative.startswith("../../") else text
+    return text
+
+
+def _read_yaml(data: bytes, path: str) -> ConfigDocument:
+    from journeyctl.yamlsource import parse
+
+    try:
+        document, source = parse(data, path, max_size=None)
+    except JourneyError as exc:
+        raise ConfigError(f"invalid configuration: {exc.message}", exc.location) from None
+    if document is None:
+        document = {}
+    if not isinstance(document, dict):
+        raise ConfigError(
+            "the configuration must be a mapping of keys (select, ignore, rules, ...)", source.locate(())
+        )
+
+    def locate(keys: tuple[str | int, ...], key: bool) -> Location:
+        return source.locate(keys, key=key)
+
+    return ConfigDocument(path, document, locate)
+
+
+def _read_toml(data: bytes, path: str) -> ConfigDocument:
+    import tomllib
+
+    try:
+        text = data.decode("utf-8")
+        document = tomllib.loads(text)
+    except UnicodeDecodeError:
+        raise ConfigError("configuration file is not valid UTF-8", Location(path, 1, 1)) from None
+    except tomllib.TOMLDecodeError as exc:
+        line, col = _toml_error_position(str(exc))
+        raise ConfigError(f"invalid TOML: {exc}", Location(path, line, col)) from None
+    tool = document.get("tool", {})
+    settings = tool.get("journeyctl", {}) if isinstance(tool, dict) else {}
+    if not isinstance(settings, dict):
+        raise ConfigError("[tool.journeyctl] must be a table", Location(path, 1, 1))
+    return ConfigDocument(path, settings, _toml_locator(text, path))
+
+
+def _toml_error_position(message: str) -> tuple[int, int]:
+    match = re.search(r"line (\d+), column (\d+)", message)
+    return (int(match.group(1)), int(match.group(2))) if match else (1, 1)
+
+
+_TOML_HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
+_TOML_KEY = re.compile(
+    r"^(\s*)((?:\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+))*)\s*="
+)
+
+
+def _toml_parts(dotted: str) -> list[str]:
+    parts = re.findall(r"\"([^\"]*)\"|'([^']*)'|([A-Za-z0-9_-]+)", dotted)
+    return [a or b or c for a, b, c in parts]
+
+
+def _toml_locator(text: str, path: str) -> Locator:
+    """Positions of keys in ``[tool.journeyctl]``: tomllib keeps none, so scan the lines.
+
+    Good enough for error messages: the line of the deepest written key on the
+    path (a table header or a ``key =`` line), else the ``[tool.journeyctl]`` header.
+    """
+    entries: list[tuple[list[str], int, int]] = []
+    table: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _TOML_HEADER.match(line)
+        if header:
+            table = _toml_parts(header.group(1))
+            entries.append((table, number, line.index("[") + 1))
+            continue
+        key = _TOML_KEY.match(line)
+        if key:
+            entries.append(([*table, *_toml_parts(key.group(2))], number, len(key.group(1)) + 1))
+
+    def locate(keys: tuple[str | int, ...], key: bool) -> Location:
+        target = ["tool", "journeyctl"]
+        for part in keys:
+            if isinstance(part, int):
+                break
+            target.append(part)
+        best: tuple[int, int, int] | None = None
+        for parts, line, col in entries:
+            depth = len(parts)
+            if depth >= 2 and parts == target[:depth] and (best is None or depth > best[0]):
+                best = (depth, line, col)
+        if best is None:
+            return Location(path, 1, 1)
+        return Location(path, best[1], best[2])
+
+    return locate
+
+
+# --- globs -----------------------------------------------------------------------------
+
+
+def relative_posix(path: str, root: str) -> str:
+    """``path`` relative to ``root`` with '/' separators (for matching globs)."""
+    if root in ("", ".") and not os.path.isabs(path):
+        relative = os.path.normpath(path)
+    else:
+        relative = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
+    return relative.replace(os.sep, "/")
+
+
+def glob_match(relative: str, pattern: str) -> bool:
+    """Match a relative POSIX path against a glob.
+
+    ``*`` matches across directories (as fnmatch does); a pattern without '/'
+    also matches the file name alone; ``dir/`` or ``dir`` matches everything
+    under that directory; a leading ``**/`` also matches at the top.
+    """
+    pattern = pattern.strip()
+    if pattern.startswith("./"):
+        pattern = pattern[2:]
+    candidates = [pattern.rstrip("/")]
+    if pattern.startswith("**/"):
+        candidates.append(pattern[3:])
+    for candidate in candidates:
+        if fnmatch.fnmatchcase(relative, candidate) or fnmatch.fnmatchcase(relative, candidate + "/*"):
+            return True
+        if "/" not in candidate and fnmatch.fnmatchcase(relative.rsplit("/", 1)[-1], candidate):
+            return True
+    return False
+
+
+# --- building the configuration ----------------------------------------------------------
+
+
+def load_lint_config(
+    config_path: str | Path | None = None,
+    overrides: Overrides | None = None,
+    *,
+    isolated: bool = False,
+    start: str | Path | None = None,
+) -> LintConfig:
+    """The lint configuration: the named file, else the one found from ``start``, else defaults."""
+    document: ConfigDocument | None = None
+    if config_path is not None:
+        document = read_config(config_path)
+    elif not isolated:
+        found = find_config(start)
+        if found is not None:
+            document = read_config(found)
+    return build_lint_config(document, overrides)
+
+
+def _string_list(document: ConfigDocument | None, key: str, value: Any) -> list[str]:
+    """A list of strings (a comma-separated string is accepted too)."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    if not isinstance(value, list):
+        if document is None:
+            raise ConfigError(f"{key} must be a list")
+        raise document.error(f"'{key}' must be a list of rule codes, prefixes or names", key)
+    items: list[str] = []
+    for index, item in enumerate(value):
+        if not isinstance(item, str) or not item.strip():
+            if document is None:
+                raise ConfigError(f"{key} must be a list of text values")
+            raise document.error(f"'{key}' entries must be text, not {item!r}", key, index)
+        items.append(item.strip())
+    return items
+
+
+def _resolve_all(
+    registry: Registry,
+    selectors: Iterable[str],
+    document: ConfigDocument | None,
+    *keys: str | int,
+    option: str | None = None,
+) -> set[str]:
+    codes: set[str] = set()
+    for index, selector in enumerate(selectors):
+        try:
+            codes.update(registry.resolve(selector))
+        except ConfigError as exc:
+            if document is None or not keys:
+                prefix = f"{option}: " if option else ""
+                raise ConfigError(prefix + exc.message) from None
+            location_keys = (*keys, index) if isinstance(document.settings.get(str(keys[0])), list) else keys
+            raise document.error(exc.message, *location_keys) from None
+    return codes
+
+
+def build_lint_config(
+    document: ConfigDocument | None,
+    overrides: Overrides | None = None,
+    registry: Registry | None = None,
+) -> LintConfig:
+    """Resolve selections against the rule catalogue and validate every rule's options."""
+    from pydantic import ValidationError
+
+    from journeyctl.lint.api import SEVERITIES
+    from journeyctl.lint.registry import ALWAYS_ON, ENGINE_RULES, INVALID_MAP, get_registry
+
+    registry = registry or get_registry()
+    overrides = overrides or Overrides()
+    settings: dict[str, Any] = document.settings if document else {}
+
+    for key in settings:
+        if key in LINT_KEYS or key in OTHER_SECTIONS:
+            continue
+        assert document is not None
+        import difflib
+
+        message = f"unknown configuration key '{key}'"
+        close = difflib.get_close_matches(str(key), [*LINT_KEYS, *OTHER_SECTIONS], n=1)
+        message += f" (did you mean '{close[0]}'?)" if close else "; allowed keys: " + ", ".join(LINT_KEYS)
+        raise document.error(message, key, key=True)
+
+    # Which rules run.
+    preset = overrides.preset or settings.get("preset", "recommended")
+    if preset not in PRESETS:
+        text = f"unknown preset {preset!r}; choose recommended or strict"
+        if overrides.preset or document is None:
+            raise ConfigError(text)
+        raise document.error(text, "preset")
+    base: set[str]
+    if overrides.select is not None:
+        base = _resolve_all(registry, overrides.select, None, option="--select")
+    elif overrides.preset is None and "select" in settings:
+        base = _resolve_all(
+            registry, _string_list(document, "select", settings["select"]), document, "select"
+        )
+    else:
+        base = set(registry.codes if preset == "strict" else registry.recommended())
+    if "extend-select" in settings:
+        values = _string_list(document, "extend-select", settings["extend-select"])
+        base |= _resolve_all(registry, values, document, "extend-select")
+    base |= _resolve_all(registry, overrides.extend_select, None, option="--extend-select")
+    ignored: set[str] = set()
+    if "ignore" in settings:
+        ignored |= _resolve_all(
+            registry, _string_list(document, "ignore", settings["ignore"]), document, "ignore"
+        )
+    ignored |= _resolve_all(registry, overrides.ignore, None, option="--ignore")
+    selected = (base - ignored) | set(ALWAYS_ON)
+
+    # Per-rule severity and options.
+    severities: dict[str, Severity] = {}
+    raw_options: dict[str, dict[str, Any]] = {}
+    rules_setting = settings.get("rules", {})
+    if rules_setting is None:
+        rules_setting = {}
+    if not isinstance(rules_setting, dict):
+        assert document is not None
+        raise document.error("'rules' must be a mapping of rule code or name to its settings", "rules")
+    for key, value in rules_setting.items():
+        assert document is not None
+        try:
+            rule = registry.lookup(str(key))
+        except ConfigError as exc:
+            raise document.error(exc.message, "rules", key, key=True) from None
+        if isinstance(value, str):
+            value = {"severity": value}
+        elif value is None:
+            value = {}
+        if not isinstance(value, dict):
+            raise document.error(
+                f"settings of rule {rule.code} ({rule.name}) must be a severity "
+                "(error, warning, info) or a mapping of severity and options",
+                "rules",
+                key,
+            )
+        if rule.code in raw_options:
+            raise document.error(
+                f"rule {rule.code} ({rule.name}) is configured twice", "rules", key, key=True
+            )
+        options = dict(value)
+        if "severity" in options:
+            severity = options.pop("severity")
+            if severity not in SEVERITIES:
+                where: tuple[str | int, ...] = (
+                    ("rules", key) if isinstance(rules_setting[key], str) else ("rules", key, "severity")
+                )
+                raise document.error(
+                    f"severity of rule {rule.code} must be error, warning or info, not {severity!r}", *where
+                )
+            if rule.code == INVALID_MAP and severity != "error":
+                raise document.error(f"{INVALID_MAP} (invalid-map) is always an error", "rules", key)
+            severities[rule.code] = cast("Severity", severity)
+        raw_options[rule.code] = options
+        try:
+            rule.options_class.model_validate(options)
+        except ValidationError as exc:
+            from journeyctl.lint.registry import options_error_messages
+
+            loc, message = options_error_messages(rule, exc)[0]
+            option_key = loc[0] if loc else None
+            if option_key is None:
+                raise document.error(message, "rules", key) from None
+            extra = exc.errors()[0]["type"] == "extra_forbidden"
+            raise document.error(message, "rules", key, *loc, key=extra) from None
+
+    active: list[ActiveRule] = []
+    for code in sorted(selected):
+        rule = registry.get(code)
+        if code in ENGINE_RULES:
+            continue
+        options_model = rule.options_class.model_validate(raw_options.get(code, {}))
+        active.append(
+            ActiveRule(code, rule.name, severities.get(code, rule.severity), rule.check, options_model)
+        )
+    engine_severity: dict[str, Severity] = {
+        code: severities.get(code, registry.get(code).severity) for code in ENGINE_RULES if code in selected
+    }
+
+    # Where rules do not run.
+    exclude: list[str] = []
+    if "exclude" in settings:
+        exclude = _glob_list(document, "exclude", settings["exclude"])
+    exclude.extend(overrides.exclude)
+    per_file: list[tuple[str, frozenset[str]]] = []
+    raw_per_file = settings.get("per-file-ignores", {}) or {}
+    if not isinstance(raw_per_file, dict):
+        assert document is not None
+        raise document.error("'per-file-ignores' must be a mapping of glob to rule codes", "per-file-ignores")
+    for pattern, selectors in raw_per_file.items():
+        assert document is not None
+        values = (
+            _string_list(document, "per-file-ignores", selectors)
+            if not isinstance(selectors, list)
+            else selectors
+        )
+        codes: set[str] = set()
+        for index, selector in enumerate(values):
+            if not isinstance(selector, str):
+                raise document.error(
+                    f"rule codes must be text, not {selector!r}", "per-file-ignores", pattern, index
+                )
+            try:
+                codes.update(registry.resolve(selector))
+            except ConfigError as exc:
+                where = (
+                    ("per-file-ignores", pattern, index)
+                    if isinstance(selectors, list)
+                    else ("per-file-ignores", pattern)
+                )
+                raise document.error(exc.message, *where) from None
+        per_file.append((str(pattern), frozenset(codes - set(ALWAYS_ON))))
+
+    fail_on = overrides.fail_on or settings.get("fail-on", DEFAULT_FAIL_ON)
+    if fail_on not in FAIL_ON_CHOICES:
+        text = f"fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, not {fail_on!r}"
+        if overrides.fail_on or document is None:
+            raise ConfigError(text)
+        raise document.error(text, "fail-on")
+
+    return LintConfig(
+        rules=tuple(active),
+        known_codes=registry.code_map(),
+        root=document.root if document else ".",
+        exclude=tuple(exclude),
+        per_file_ignores=tuple(per_file),
+        fail_on=cast("FailOn", fail_on),
+        source=document.path if document else None,
+        engine_severity=engine_severity,
+    )
+
+
+def _glob_list(document: ConfigDocument | None, key: str, value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        if document is None:
+            raise ConfigError(f"{key} must be a list of globs")
+        raise document.error(f"'{key}' must be a list of glob patterns", key)
+    return list(value)
+
+
+def fails(severity: str, fail_on: str) -> bool:
+    """Whether a finding of ``severity`` fails a run with threshold ``fail_on``."""
+    return SEVERITY_RANK.get(severity, 0) >= FAIL_ON_RANK[fail_on]
+
+
+def code_list(values: Sequence[str] | None) -> list[str]:
+    """Command-line lists: repeated options and comma-separated values both work."""
+    items: list[str] = []
+    for value in values or ():
+        items.extend(part.strip() for part in value.split(",") if part.strip())
+    return items
