@@ -386,6 +386,71 @@ def rules(
     raise typer.Exit(run_rules(rule, output_format=output_format, color=color))
 
 
+@app.command()
+def render(
+    paths: Paths,
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", metavar="FORMAT",
+            help="Output format: html, md, mermaid, dot, svg, png, pdf, or a plugin's "
+            "(see 'journeyctl formats').",
+        ),
+    ],
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output", "-o", metavar="OUT",
+            help="File, or directory for several maps; '-' for stdout (the default for one map in a text "
+            "format).",
+        ),
+    ] = None,
+    option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--option", "-O", metavar="KEY=VALUE",
+            help="A renderer option, e.g. -O layout=compact -O backstage=true (repeatable; "
+            "'journeyctl formats' lists them).",
+        ),
+    ] = None,
+    stages: Annotated[
+        str | None,
+        typer.Option("--stages", metavar="ID,ID", help="Only these stages (same as -O stages=ID,ID)."),
+    ] = None,
+    max_file_size: MaxFileSize = None,
+    jobs: Jobs = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only, no summary.")] = False,
+) -> None:
+    """Render journey maps to HTML, Markdown, Mermaid or Graphviz (dot, svg, png, pdf).
+
+    One map goes to -o FILE or stdout; several maps or a directory go to -o DIR,
+    mirroring their paths. Nothing is written unless every map renders. Exit 0 on
+    success, 2 on an invalid map, a bad option or a missing Graphviz.
+    """
+    from journeyctl.renderers.command import run_render
+
+    extra = [*(option or []), *([f"stages={stages}"] if stages is not None else [])]
+    raise typer.Exit(
+        run_render(
+            paths, output_format, output, extra,
+            max_size=max_file_size_option(max_file_size), jobs=jobs, quiet=quiet,
+        )
+    )
+
+
+@app.command()
+def formats(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also list each format's options.")
+    ] = False,
+) -> None:
+    """List the output formats of 'journeyctl render': name, aliases, extension, what they need."""
+    from journeyctl.renderers.command import run_formats
+
+    raise typer.Exit(run_formats(as_json=as_json, verbose=verbose))
+
+
 def run(args: list[str]) -> int:
     """Run the CLI with ``args``; returns the exit code instead of exiting."""
     try:

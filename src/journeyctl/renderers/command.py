@@ -1,0 +1,99 @@
+"""The ``render`` and ``formats`` commands behind the CLI: plan, render, report, write."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+
+from journeyctl.errors import JourneyError
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+
+def run_render(
+    paths: Sequence[str],
+    format_name: str,
+    output: str | None,
+    option_pairs: Sequence[str],
+    *,
+    max_size: int | None,
+    jobs: int | None = None,
+    quiet: bool = False,
+) -> int:
+    """Render ``paths``; print errors and a summary on stderr; the exit code."""
+    from journeyctl.cli import print_error
+    from journeyctl.renderers import get_renderer, parse_options
+    from journeyctl.renderers.batch import plan, render_plan, write_outcomes
+
+    renderer = get_renderer(format_name)
+    options = parse_options(renderer, option_pairs)
+    the_plan = plan(paths, output, renderer, stdout_isatty=sys.stdout.isatty())
+    outcomes = render_plan(
+        the_plan,
+        renderer,
+        options,
+        max_size=max_size,
+        jobs=jobs,
+        keep_loaded=the_plan.directory is not None and renderer.NAME == "html",
+    )
+    failed = [outcome for outcome in outcomes if outcome.errors]
+    if failed:
+        errors: list[JourneyError] = [error for outcome in failed for error in outcome.errors]
+        for error in errors:
+            print_error(error)
+        if not quiet:
+            sys.stderr.write(
+                f"Nothing written: {len(failed)} of {len(outcomes)} "
+                f"map{'s' if len(outcomes) != 1 else ''} could not be rendered.\n"
+            )
+        return EXIT_USAGE
+    if the_plan.to_stdout:
+        data = outcomes[0].data or b""
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return EXIT_OK
+    written = write_outcomes(outcomes)
+    # The site index (for html into a directory) is written by R2's hook here.
+    if not quiet:
+        if the_plan.directory is not None:
+            noun = "map" if len(written) == 1 else "maps"
+            sys.stderr.write(f"Rendered {len(written)} {noun} to {the_plan.directory} ({renderer.NAME}).\n")
+        else:
+            sys.stderr.write(f"Wrote {written[0]}.\n")
+    return EXIT_OK
+
+
+def run_formats(*, as_json: bool = False, verbose: bool = False) -> int:
+    """Print the renderers: a table (with options when ``verbose``) or JSON."""
+    from journeyctl.renderers import all_renderers, describe
+
+    rows = describe(all_renderers())
+    if as_json:
+        sys.stdout.write(json.dumps({"version": 1, "formats": rows}, indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    header = ("FORMAT", "ALIASES", "EXTENSION", "NEEDS", "DESCRIPTION")
+    table = [
+        (
+            str(row["name"]),
+            ", ".join(row["aliases"]) or "-",
+            str(row["extension"]),
+            "Graphviz (dot)" if "dot" in row["requires"] else (", ".join(row["requires"]) or "-"),
+            str(row["description"]),
+        )
+        for row in rows
+    ]
+    widths = [max(len(line[i]) for line in (header, *table)) for i in range(len(header) - 1)]
+    for line in (header, *table):
+        cells = [cell.ljust(width) for cell, width in zip(line, widths, strict=False)]
+        sys.stdout.write("  ".join([*cells, line[-1]]).rstrip() + "\n")
+        if verbose and line is not header:
+            row = next(r for r in rows if r["name"] == line[0])
+            for item in row["options"]:
+                default = f" (default {item['default']})" if item["default"] else ""
+                sys.stdout.write(f"    -O {item['name']}=<{item['type']}>{default}  {item['description']}\n")
+    if not verbose:
+        sys.stdout.write("\nRenderer options: 'journeyctl formats --verbose'; set them with -O KEY=VALUE.\n")
+    return EXIT_OK

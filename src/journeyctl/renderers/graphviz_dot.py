@@ -1,0 +1,457 @@
+"""The Graphviz DOT text of a journey map, shared by the dot, svg, png and pdf renderers.
+
+Two layouts. *Detailed* (the default for normal maps): stages left to right
+as clusters in journey order, each step a column holding the step, the
+touchpoints it uses (with their channel), the pain points met there and the
+opportunities that address them. *Compact* (chosen automatically for big
+maps): one box per stage with its counts and mean emotion, wrapped into rows
+inside one cluster per phase, so that a 500-stage map stays readable and
+``dot`` lays it out in about a second instead of minutes.
+
+Every piece of map text goes into an HTML-like label through ``label_text``,
+which escapes ``& < > " '`` and turns newlines into ``<BR/>``: DOT's own
+string escapes (backslashes, ``\\N``, braces, quotes) never see user text.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import math
+import textwrap
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from journeyctl.renderers.common import EMOTION_WORDS, emotion_text, printable, select_stages, stage_emotion
+
+if TYPE_CHECKING:
+    from journeyctl.loader import LoadedMap
+    from journeyctl.model import Journey, Stage
+
+FONT = "Helvetica,Arial,sans-serif"
+
+#: Fill per emotion, a colour-blind-safe diverging scale (ColorBrewer RdBu, light end):
+#: black text on each has a contrast ratio above 10:1. Labels also say the number and words.
+EMOTION_COLOURS = {
+    -2: "#f4a582",
+    -1: "#fddbc7",
+    0: "#f0f0f0",
+    1: "#d1e5f0",
+    2: "#92c5de",
+}
+NO_EMOTION_COLOUR = "#ffffff"
+PAIN_COLOUR = "#fde8e8"
+PAIN_BORDER = "#b42318"
+OPPORTUNITY_COLOUR = "#e6f4ea"
+OPPORTUNITY_BORDER = "#067647"
+TOUCHPOINT_BORDER = "#475467"
+STAGE_FILL = "#f8f9fb"
+STAGE_BORDER = "#98a2b3"
+
+#: ``layout=auto`` switches to the compact layout above either of these: beyond
+#: them ``dot``'s layout time grows quickly (see docs/render.md for figures).
+AUTO_MAX_STAGES = 40
+AUTO_MAX_STEPS = 240
+
+
+class GraphvizOptions(BaseModel):
+    """Options of the dot, svg, png and pdf formats."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    stages: list[str] = Field(
+        default_factory=list, description="Only these stage ids, in journey order (default: all)."
+    )
+    layout: Literal["auto", "detailed", "compact"] = Field(
+        "auto",
+        description=(
+            f"detailed: every step, touchpoint, pain point and opportunity; compact: one box per stage "
+            f"in rows per phase; auto: detailed up to {AUTO_MAX_STAGES} stages and {AUTO_MAX_STEPS} steps."
+        ),
+    )
+    backstage: bool = Field(False, description="Show the frontstage, backstage and support lanes of steps.")
+    legend: bool = Field(True, description="Draw the legend of the emotion colours and shapes.")
+    row_length: int = Field(8, ge=1, le=100, description="compact layout: stages per row.")
+    wrap: int = Field(30, ge=10, le=200, description="Wrap label text at this many characters.")
+
+
+def label_text(text: str, width: int, *, bold: bool = False, italic: bool = False) -> str:
+    """Map text for an HTML-like label: escaped, wrapped at ``width``, lines joined by ``<BR/>``."""
+    lines: list[str] = []
+    for paragraph in printable(text).split("\n"):
+        wrapped = textwrap.wrap(paragraph, width, break_on_hyphens=False)
+        lines.extend(wrapped or [""])
+    body = '<BR ALIGN="LEFT"/>'.join(html.escape(line, quote=True) for line in lines)
+    if italic:
+        body = f"<I>{body}</I>"
+    if bold:
+        body = f"<B>{body}</B>"
+    return body
+
+
+def _row(content: str, *, size: int | None = None, align: str = "LEFT") -> str:
+    if size is not None:
+        content = f'<FONT POINT-SIZE="{size}">{content}</FONT>'
+    return f'<TR><TD ALIGN="{align}" BALIGN="LEFT">{content}</TD></TR>'
+
+
+def _table(rows: list[str], *, fill: str, border: str = "#344054", style: str = "ROUNDED") -> str:
+    style_attr = f' STYLE="{style}"' if style else ""
+    return (
+        f'<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" BGCOLOR="{fill}" '
+        f'COLOR="{border}"{style_attr}>' + "".join(rows) + "</TABLE>>"
+    )
+
+
+def emotion_colour(emotion: int | None) -> str:
+    return NO_EMOTION_COLOUR if emotion is None else EMOTION_COLOURS[emotion]
+
+
+@dataclass
+class _Dot:
+    """DOT text under construction."""
+
+    lines: list[str] = field(default_factory=list)
+    depth: int = 0
+
+    def add(self, line: str) -> None:
+        self.lines.append("  " * self.depth + line)
+
+    def open(self, line: str) -> None:
+        self.add(line + " {")
+        self.depth += 1
+
+    def close(self) -> None:
+        self.depth -= 1
+        self.add("}")
+
+    def text(self) -> str:
+        return "\n".join(self.lines) + "\n"
+
+
+def _node_id(kind: str, ident: str) -> str:
+    # Slugs are [a-z0-9_-], so a quoted id needs no escaping.
+    return f'"{kind}:{ident}"'
+
+
+def choose_layout(journey: Journey, stages: list[Stage], options: GraphvizOptions) -> str:
+    if options.layout != "auto":
+        return options.layout
+    steps = sum(len(stage.steps) for stage in stages)
+    if len(stages) > AUTO_MAX_STAGES or steps > AUTO_MAX_STEPS:
+        return "compact"
+    return "detailed"
+
+
+def build_dot(loaded: LoadedMap, options: GraphvizOptions) -> str:
+    """The DOT source of the map under ``options``."""
+    journey = loaded.journey
+    stages = select_stages(journey, options.stages)
+    layout = choose_layout(journey, stages, options)
+    dot = _Dot()
+    dot.open("digraph journey")
+    title = label_text(journey.title, 80, bold=True)
+    subtitle = f"{journey.state} state"
+    if layout == "compact":
+        subtitle += f" · compact view of {len(stages)} stages"
+    dot.add(
+        f'graph [rankdir={"TB" if layout == "compact" else "LR"}, newrank=true, fontname="{FONT}", '
+        f'fontsize=18, labelloc=t, labeljust=l, label=<{title}<BR/><FONT POINT-SIZE="11">'
+        f"{html.escape(subtitle)}</FONT>>, nodesep=0.25, ranksep=0.45, pad=0.3];"
+    )
+    dot.add(f'node [shape=plain, fontname="{FONT}", fontsize=11];')
+    dot.add(f'edge [fontname="{FONT}", fontsize=9, color="#475467", arrowsize=0.7];')
+    if options.legend:
+        _legend(dot, layout)
+    if layout == "compact":
+        _compact(dot, journey, stages, options)
+    else:
+        _detailed(dot, journey, stages, options)
+    dot.close()
+    return dot.text()
+
+
+def _legend(dot: _Dot, layout: str) -> None:
+    rows = ['<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B></TD></TR>']
+    heading = "Emotion (mean of the stage's steps)" if layout == "compact" else "Emotion of a step"
+    rows.append(f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="9">{heading}</FONT></TD></TR>')
+    for value in sorted(EMOTION_COLOURS, reverse=True):
+        number, words = EMOTION_WORDS[value]
+        rows.append(
+            f'<TR><TD BGCOLOR="{EMOTION_COLOURS[value]}" BORDER="1" WIDTH="28">{number}</TD>'
+            f'<TD ALIGN="LEFT">{words}</TD></TR>'
+        )
+    rows.append(
+        f'<TR><TD BGCOLOR="{NO_EMOTION_COLOUR}" BORDER="1">?</TD>'
+        '<TD ALIGN="LEFT">no emotion recorded</TD></TR>'
+    )
+    if layout == "detailed":
+        rows.append(
+            f'<TR><TD BGCOLOR="#ffffff" BORDER="1" STYLE="dashed" COLOR="{TOUCHPOINT_BORDER}">TP</TD>'
+            '<TD ALIGN="LEFT">touchpoint (channel)</TD></TR>'
+        )
+        rows.append(
+            f'<TR><TD BGCOLOR="{PAIN_COLOUR}" BORDER="1" COLOR="{PAIN_BORDER}">PAIN</TD>'
+            '<TD ALIGN="LEFT">pain point (severity)</TD></TR>'
+        )
+        rows.append(
+            f'<TR><TD BGCOLOR="{OPPORTUNITY_COLOUR}" BORDER="1" COLOR="{OPPORTUNITY_BORDER}">OPP</TD>'
+            '<TD ALIGN="LEFT">opportunity; arrow: addresses</TD></TR>'
+        )
+    dot.add(
+        '"legend" [label=<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" CELLPADDING="3" '
+        f'BGCOLOR="#ffffff" COLOR="{STAGE_BORDER}">' + "".join(rows) + "</TABLE>>];"
+    )
+
+
+def _stage_label(index: int, stage: Stage, width: int) -> str:
+    label = f"<B>{index}. </B>" + label_text(stage.name, width, bold=True)
+    if stage.phase:
+        label += f'<BR/><FONT POINT-SIZE="9">{html.escape(stage.phase)}</FONT>'
+    return label
+
+
+def _detailed(dot: _Dot, journey: Journey, stages: list[Stage], options: GraphvizOptions) -> None:
+    width = options.wrap
+    personas = {persona.id: persona.name for persona in journey.personas}
+    channels = {channel.id: channel for channel in journey.channels}
+    shown_pain_points = {pp.id for stage in stages for pp in stage.pain_points}
+    previous: str | None = None
+    numbers = {stage.id: index for index, stage in enumerate(journey.stages, start=1)}
+    for stage in stages:
+        dot.open(f'subgraph "cluster_stage:{stage.id}"')
+        dot.add(
+            f'graph [label=<{_stage_label(numbers[stage.id], stage, width)}>, style="rounded,filled", '
+            f'fillcolor="{STAGE_FILL}", color="{STAGE_BORDER}", fontsize=13];'
+        )
+        # Each column: the flow node (a step, or a placeholder) and what hangs below it.
+        columns: list[tuple[str, list[str]]] = []
+        placed: set[str] = set()
+        step_columns: dict[str, int] = {}
+        for step in stage.steps:
+            node = _node_id("step", step.id)
+            rows = [_row(label_text(step.action, width, bold=True))]
+            if step.persona:
+                rows.append(_row(label_text(personas.get(step.persona, step.persona), width), size=9))
+            if step.thinking:
+                rows.append(_row("Thinking: " + label_text(step.thinking, width, italic=True), size=9))
+            feeling = "Emotion: " + html.escape(emotion_text(step.emotion))
+            if step.feeling:
+                feeling += "<BR/>" + label_text(step.feeling, width, italic=True)
+            rows.append(_row(feeling, size=9))
+            if options.backstage:
+                lanes = (
+                    ("Frontstage", step.frontstage),
+                    ("Backstage", step.backstage),
+                    ("Support", step.support),
+                )
+                if any(items for _, items in lanes):
+                    rows.append("<HR/>")
+                    for lane, items in lanes:
+                        for item in items:
+                            rows.append(_row(f"{lane}: " + label_text(item, width), size=9))
+            dot.add(f"{node} [label={_table(rows, fill=emotion_colour(step.emotion))}];")
+            step_columns[step.id] = len(columns)
+            column: list[str] = []
+            for ref in step.touchpoints:
+                if ref in placed or ref not in {tp.id for tp in stage.touchpoints}:
+                    continue
+                placed.add(ref)
+                column.append(_node_id("tp", ref))
+            columns.append((node, column))
+        if not columns:
+            anchor = _node_id("empty", stage.id)
+            dot.add(f"{anchor} [label=<<I>(no steps)</I>>, shape=plaintext, fontsize=9];")
+            columns.append((anchor, []))
+        for touchpoint in stage.touchpoints:
+            rows = [_row(label_text(touchpoint.name, width, bold=True))]
+            channel = channels.get(touchpoint.channel)
+            via = f"{channel.name} ({channel.kind})" if channel else touchpoint.channel
+            rows.append(_row("via " + label_text(via, width), size=9))
+            if touchpoint.moment_of_truth:
+                rows.append(_row("<B>MOMENT OF TRUTH</B>", size=9))
+            if touchpoint.owner:
+                rows.append(_row("owner: " + label_text(touchpoint.owner, width), size=9))
+            dot.add(
+                f"{_node_id('tp', touchpoint.id)} "
+                f"[label={_table(rows, fill='#ffffff', border=TOUCHPOINT_BORDER, style='DASHED')}];"
+            )
+            if touchpoint.id not in placed:  # not used by any step of its stage: hang it on the last column
+                placed.add(touchpoint.id)
+                columns[-1][1].append(_node_id("tp", touchpoint.id))
+        pain_columns: dict[str, int] = {}
+        for pain_point in stage.pain_points:
+            rows = [
+                _row(f"<B>PAIN ({html.escape(pain_point.severity)})</B>", size=9),
+                _row(label_text(pain_point.description, width)),
+            ]
+            if pain_point.owner:
+                rows.append(_row("owner: " + label_text(pain_point.owner, width), size=9))
+            node = _node_id("pain", pain_point.id)
+            dot.add(f"{node} [label={_table(rows, fill=PAIN_COLOUR, border=PAIN_BORDER)}];")
+            index = _pain_column(pain_point.step, pain_point.touchpoint, step_columns, columns)
+            pain_columns[pain_point.id] = index
+            columns[index][1].append(node)
+        for opportunity in stage.opportunities:
+            facts: list[str] = [opportunity.status]
+            if opportunity.impact:
+                facts.append(f"impact {opportunity.impact}")
+            if opportunity.effort:
+                facts.append(f"effort {opportunity.effort}")
+            rows = [
+                _row(f"<B>OPPORTUNITY</B> ({html.escape(', '.join(facts))})", size=9),
+                _row(label_text(opportunity.description, width)),
+            ]
+            if opportunity.owner:
+                rows.append(_row("owner: " + label_text(opportunity.owner, width), size=9))
+            node = _node_id("opp", opportunity.id)
+            dot.add(f"{node} [label={_table(rows, fill=OPPORTUNITY_COLOUR, border=OPPORTUNITY_BORDER)}];")
+            local = [ref for ref in opportunity.addresses if ref in pain_columns]
+            columns[pain_columns[local[0]] if local else len(columns) - 1][1].append(node)
+        if stage.metrics:
+            rows = [_row("<B>Metrics</B>", size=9)]
+            for metric in stage.metrics:
+                rows.append(_row(label_text(_metric_text(metric), width), size=9))
+            node = _node_id("metrics", stage.id)
+            dot.add(f"{node} [label={_table(rows, fill='#ffffff', border=STAGE_BORDER, style='')}];")
+            columns[-1][1].append(node)
+        for flow, below in columns:
+            if below:
+                dot.add("{ rank=same; " + " ".join([flow, *below]) + " }")
+        # Invisible edges keep each column in order top to bottom (flat edges in LR run downwards).
+        for flow, below in columns:
+            chain = [flow, *below]
+            for upper, lower in itertools.pairwise(chain):
+                dot.add(f"{upper} -> {lower} [style=invis];")
+        dot.close()
+        for flow, _ in columns:
+            if previous is not None:
+                dot.add(f"{previous} -> {flow} [penwidth=1.6];")
+            previous = flow
+    # Relations drawn after all nodes exist, so cross-stage links work.
+    shown_steps = {step.id for stage in stages for step in stage.steps}
+    shown_touchpoints = {tp.id for stage in stages for tp in stage.touchpoints}
+    for stage in stages:
+        for step in stage.steps:
+            for ref in step.touchpoints:
+                if ref in shown_touchpoints:
+                    dot.add(
+                        f"{_node_id('step', step.id)} -> {_node_id('tp', ref)} "
+                        "[style=dashed, arrowhead=none, constraint=false];"
+                    )
+        for pain_point in stage.pain_points:
+            source = None
+            if pain_point.touchpoint and pain_point.touchpoint in shown_touchpoints:
+                source = _node_id("tp", pain_point.touchpoint)
+            elif pain_point.step and pain_point.step in shown_steps:
+                source = _node_id("step", pain_point.step)
+            if source is not None:
+                dot.add(
+                    f"{source} -> {_node_id('pain', pain_point.id)} "
+                    f'[style=dotted, arrowhead=none, color="{PAIN_BORDER}", constraint=false];'
+                )
+        for opportunity in stage.opportunities:
+            for ref in opportunity.addresses:
+                if ref in shown_pain_points:
+                    dot.add(
+                        f"{_node_id('opp', opportunity.id)} -> {_node_id('pain', ref)} "
+                        f'[color="{OPPORTUNITY_BORDER}", penwidth=1.3, label="addresses", '
+                        f'fontcolor="{OPPORTUNITY_BORDER}", constraint=false];'
+                    )
+
+
+def _pain_column(
+    step: str | None,
+    touchpoint: str | None,
+    step_columns: dict[str, int],
+    columns: list[tuple[str, list[str]]],
+) -> int:
+    if step is not None and step in step_columns:
+        return step_columns[step]
+    if touchpoint is not None:
+        node = _node_id("tp", touchpoint)
+        for index, (_, below) in enumerate(columns):
+            if node in below:
+                return index
+    return len(columns) - 1
+
+
+def _metric_text(metric: object) -> str:
+    from journeyctl.model import Metric
+
+    assert isinstance(metric, Metric)
+    unit = f" {metric.unit}" if metric.unit else ""
+    text = metric.name + ": "
+    text += "no value" if metric.value is None else f"{metric.value:g}{unit}"
+    if metric.target is not None:
+        text += f" (target {metric.target:g}{unit}, {metric.better} is better"
+        if metric.value is not None:
+            higher = metric.better == "higher"
+            met = metric.value >= metric.target if higher else metric.value <= metric.target
+            text += ", on target" if met else ", off target"
+        text += ")"
+    return text
+
+
+def _rows_of(stages: list[Stage], length: int) -> Iterator[list[Stage]]:
+    for start in range(0, len(stages), length):
+        yield stages[start : start + length]
+
+
+def _compact(dot: _Dot, journey: Journey, stages: list[Stage], options: GraphvizOptions) -> None:
+    width = options.wrap
+    numbers = {stage.id: index for index, stage in enumerate(journey.stages, start=1)}
+    # Consecutive stages of one phase form a group: one cluster, wrapped into rows.
+    groups: list[tuple[str | None, list[Stage]]] = []
+    for stage in stages:
+        if groups and groups[-1][0] == stage.phase:
+            groups[-1][1].append(stage)
+        else:
+            groups.append((stage.phase, [stage]))
+    previous: str | None = None
+    for number, (phase, members) in enumerate(groups, start=1):
+        first, last = numbers[members[0].id], numbers[members[-1].id]
+        title = f"Phase: {phase}" if phase else "No phase"
+        title += f" (stages {first}–{last})" if first != last else f" (stage {first})"
+        dot.open(f"subgraph cluster_group_{number}")
+        dot.add(
+            f'graph [label=<<B>{html.escape(title)}</B>>, style="rounded,filled", '
+            f'fillcolor="{STAGE_FILL}", color="{STAGE_BORDER}", fontsize=13];'
+        )
+        for stage in members:
+            mean = stage_emotion(stage)
+            rounded = None if mean is None else max(-2, min(2, math.floor(mean + 0.5)))
+            rows = [_row(_stage_label(numbers[stage.id], stage, width))]
+            counts = f"{len(stage.steps)} steps · {len(stage.touchpoints)} touchpoints"
+            rows.append(_row(html.escape(counts), size=9))
+            if mean is None:
+                rows.append(_row("Emotion: no emotion recorded", size=9))
+            else:
+                words = EMOTION_WORDS[rounded if rounded is not None else 0][1]
+                rows.append(_row(html.escape(f"Emotion: mean {mean:+.1f} ({words})"), size=9))
+            if stage.pain_points:
+                pains = f"{len(stage.pain_points)} pain points (worst: {_worst(stage)})"
+                rows.append(_row(html.escape(pains), size=9))
+            if stage.opportunities:
+                rows.append(_row(html.escape(f"{len(stage.opportunities)} opportunities"), size=9))
+            dot.add(f"{_node_id('stage', stage.id)} [label={_table(rows, fill=emotion_colour(rounded))}];")
+        for row in _rows_of(members, options.row_length):
+            ids = [_node_id("stage", stage.id) for stage in row]
+            if len(ids) > 1:
+                dot.add("{ rank=same; " + " ".join(ids) + " }")
+        dot.close()
+        for stage in members:
+            node = _node_id("stage", stage.id)
+            if previous is not None:
+                dot.add(f"{previous} -> {node};")
+            previous = node
+
+
+_SEVERITY_ORDER = ("low", "medium", "high", "critical")
+
+
+def _worst(stage: Stage) -> str:
+    return max((pp.severity for pp in stage.pain_points), key=_SEVERITY_ORDER.index)

@@ -1,0 +1,47 @@
+"""Running the Graphviz ``dot`` program on DOT text, for the svg, png and pdf renderers."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from journeyctl.errors import RenderError
+from journeyctl.renderers.graphviz_dot import GraphvizOptions, build_dot
+
+if TYPE_CHECKING:
+    from journeyctl.loader import LoadedMap
+
+INSTALL_HINT = (
+    "install Graphviz: 'apt-get install graphviz' (Debian/Ubuntu), 'brew install graphviz' (macOS), "
+    "'choco install graphviz' (Windows); or render '--format dot' and lay it out elsewhere"
+)
+
+
+def render_with_dot(loaded: LoadedMap, options: GraphvizOptions, output_format: str) -> bytes:
+    """The map laid out by ``dot`` as ``output_format`` (svg, png or pdf)."""
+    import graphviz  # type: ignore[import-untyped]
+
+    source = build_dot(loaded, options)
+    # Cairo stamps PDFs with the current time unless SOURCE_DATE_EPOCH is set:
+    # pin it so that the same map always gives the same bytes.
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = previous or "0"
+    try:
+        output: bytes = graphviz.pipe("dot", output_format, source.encode("utf-8"), quiet=True)
+        return output
+    except graphviz.ExecutableNotFound:
+        raise RenderError(
+            f"Graphviz is not installed: --format {output_format} runs the 'dot' program, "
+            "which is not on PATH",
+            hint=INSTALL_HINT,
+        ) from None
+    except graphviz.CalledProcessError as exc:
+        detail = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
+        raise RenderError(
+            f"Graphviz 'dot' failed to lay out {loaded.path} (exit {exc.returncode})"
+            + (f": {detail[-1]}" if detail else ""),
+            hint="this is likely a bug in journeyctl's DOT output; please report it with the map",
+        ) from None
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
