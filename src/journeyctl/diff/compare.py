@@ -54,10 +54,12 @@ NAME_FIELDS = {
     "step": "action",
     "metric": "name",
 }
-#: Fields that are not compared as values: identity, and the lists matched by id.
-_SKIPPED_FIELDS = frozenset(
-    ("id", "journeyctl", "personas", "channels", "stages", *(attr for _, attr in STAGE_CHILDREN))
-)
+#: Fields not compared as values, per entity kind: the lists matched by id (and identity).
+_SKIPPED_FIELDS = {
+    "journey": frozenset(("id", "journeyctl", "personas", "channels", "stages")),
+    "stage": frozenset(("id", *(attr for _, attr in STAGE_CHILDREN))),
+}
+_ID_ONLY = frozenset(("id",))
 _SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
 _STATUS_RANK = {"idea": 0, "planned": 1, "in-progress": 2, "done": 3}
 _OWNED = frozenset(("touchpoint", "pain-point", "opportunity"))
@@ -500,8 +502,9 @@ class _Comparison:
 
     def compare_fields(self, kind: str, path: tuple[str, ...], old: Entity, new: Entity) -> None:
         old_values, new_values = old.__dict__, new.__dict__
+        skipped = _SKIPPED_FIELDS.get(kind, _ID_ONLY)
         for name in type(new).model_fields:
-            if name in _SKIPPED_FIELDS:
+            if name in skipped:
                 continue
             before, after = old_values.get(name), new_values.get(name)
             if before == after and type(before) is type(after):
