@@ -65,7 +65,9 @@ def _key(kind: str, entity: str, path: list[str], classification: str, field: st
 
 
 @pytest.mark.parametrize("name", _case_ids())
-def test_case(name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_case(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     case = yaml.safe_load((CASES / f"{name}.yaml").read_text(encoding="utf-8"))
     assert case.get("description"), "every case says what it shows"
     old_text = case.get("old", BASE)
@@ -82,9 +84,7 @@ def test_case(name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], mon
         return
     report = json.loads(out)
     changes = report["maps"][0]["changes"]
-    actual = {
-        _key(c["kind"], c["entity"], c["path"], c["classification"], c["field"]): c for c in changes
-    }
+    actual = {_key(c["kind"], c["entity"], c["path"], c["classification"], c["field"]): c for c in changes}
     expected: dict[tuple[Any, ...], dict[str, Any]] = {}
     for entry in case["expected"]:
         kind, entity, path, classification, *field = shlex.split(entry["change"])

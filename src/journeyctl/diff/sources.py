@@ -185,8 +185,11 @@ def plan_from_arguments(arguments: Sequence[str], forced_paths: int = 0) -> Plan
     blobs: list[str] = []
     paths: list[str] = []
     ranges: list[tuple[str, str, bool]] = []
+    missing: list[str] = []  # paths before any '--' that are not in the work tree
     for argument in head:
         if paths or os.path.exists(argument):
+            if not os.path.exists(argument):
+                missing.append(argument)
             paths.append(argument)
             continue
         if top is None:
@@ -208,6 +211,11 @@ def plan_from_arguments(arguments: Sequence[str], forced_paths: int = 0) -> Plan
         raise DiffError(
             f"{argument}: not a file in the working tree and not a revision git knows "
             "(put paths that exist only in a revision after '--')"
+        )
+    if missing and not (revisions or ranges or blobs):
+        raise DiffError(
+            f"{missing[0]}: not a file in the working tree and not a revision git knows "
+            "(put paths that exist only in a revision after '--', with a revision before them)"
         )
     paths.extend(tail)
     if blobs:
@@ -321,16 +329,25 @@ def _is_shared(data: bytes | None) -> bool:
     return data is not None and is_journey_text(data) and not _is_map(data)
 
 
+def _yaml_changes(changes: Sequence[git.FileChange]) -> list[git.FileChange]:
+    return [c for c in changes if (c.new_path or c.old_path or "").endswith(YAML_SUFFIXES)]
+
+
 def _git_plan(
     top: Path, old_commit: str, old_name: str, new_commit: str | None, new_name: str, paths: Sequence[str]
 ) -> Plan:
     """Pairs of maps that differ between two commits (or a commit and the work tree)."""
     pathspecs = [git.repo_path(top, path) or "." for path in paths]
-    changes = [
-        change
-        for change in git.changed_files(top, old_commit, new_commit, pathspecs)
-        if (change.new_path or change.old_path or "").endswith(YAML_SUFFIXES)
-    ]
+    changes = _yaml_changes(git.changed_files(top, old_commit, new_commit, pathspecs))
+    # A shared file outside the paths can still change the maps inside them.
+    outside: list[git.FileChange] = []
+    if pathspecs:
+        inside = set(changes)
+        outside = [
+            change
+            for change in _yaml_changes(git.changed_files(top, old_commit, new_commit, []))
+            if change not in inside
+        ]
     old_reader = git.BlobReader(top, old_commit)
     new_reader = git.BlobReader(top, new_commit) if new_commit is not None else None
 
@@ -345,8 +362,8 @@ def _git_plan(
                 found[relative] = None
         return found
 
-    old_data = old_reader.read_many([c.old_path for c in changes if c.old_path])
-    new_data = read_new_many([c.new_path for c in changes if c.new_path])
+    old_data = old_reader.read_many([c.old_path for c in changes + outside if c.old_path])
+    new_data = read_new_many([c.new_path for c in changes + outside if c.new_path])
     pairs: list[MapPair] = []
     shared_changed: list[str] = []
     candidates: set[str] = set()
@@ -357,12 +374,12 @@ def _git_plan(
             return Side(path, data, path, None, top)
         return _revision_side(top, new_reader, new_name, relative, data)
 
-    for change in changes:
+    for change in changes + outside:
         before = old_data.get(change.old_path) if change.old_path else None
         after = new_data.get(change.new_path) if change.new_path else None
         if _is_shared(before) or _is_shared(after):
             shared_changed.append(change.new_path or change.old_path or "")
-        if not (_is_map(before) or _is_map(after)):
+        if change in outside or not (_is_map(before) or _is_map(after)):
             continue
         old_side = (
             _revision_side(top, old_reader, old_name, change.old_path, before)
