@@ -21,7 +21,7 @@ import math
 import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -425,7 +425,7 @@ def _compact(dot: _Dot, journey: Journey, stages: list[Stage], options: Graphviz
             mean = stage_emotion(stage)
             rounded = None if mean is None else max(-2, min(2, math.floor(mean + 0.5)))
             rows = [_row(_stage_label(numbers[stage.id], stage, width))]
-            counts = f"{len(stage.steps)} steps · {len(stage.touchpoints)} touchpoints"
+            counts = f"{_count(stage.steps, 'step')} · {_count(stage.touchpoints, 'touchpoint')}"
             rows.append(_row(html.escape(counts), size=9))
             if mean is None:
                 rows.append(_row("Emotion: no emotion recorded", size=9))
@@ -433,10 +433,12 @@ def _compact(dot: _Dot, journey: Journey, stages: list[Stage], options: Graphviz
                 words = EMOTION_WORDS[rounded if rounded is not None else 0][1]
                 rows.append(_row(html.escape(f"Emotion: mean {mean:+.1f} ({words})"), size=9))
             if stage.pain_points:
-                pains = f"{len(stage.pain_points)} pain points (worst: {_worst(stage)})"
+                pains = f"{_count(stage.pain_points, 'pain point')} (worst: {_worst(stage)})"
                 rows.append(_row(html.escape(pains), size=9))
             if stage.opportunities:
-                rows.append(_row(html.escape(f"{len(stage.opportunities)} opportunities"), size=9))
+                opportunities = len(stage.opportunities)
+                noun = "opportunity" if opportunities == 1 else "opportunities"
+                rows.append(_row(f"{opportunities} {noun}", size=9))
             dot.add(f"{_node_id('stage', stage.id)} [label={_table(rows, fill=emotion_colour(rounded))}];")
         for row in _rows_of(members, options.row_length):
             ids = [_node_id("stage", stage.id) for stage in row]
@@ -451,6 +453,10 @@ def _compact(dot: _Dot, journey: Journey, stages: list[Stage], options: Graphviz
 
 
 _SEVERITY_ORDER = ("low", "medium", "high", "critical")
+
+
+def _count(items: list[Any], noun: str) -> str:
+    return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
 
 
 def _worst(stage: Stage) -> str:

@@ -64,16 +64,25 @@ class Markdown(str):
     __slots__ = ()
 
 
-_INLINE = re.compile(r"([\\`*_\[\]|~#$])")
+# One pass of str.translate (C speed: a 500-stage map has tens of thousands of cells).
+_INLINE = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        "\t": " ",
+        **{char: "\\" + char for char in "\\`*_[]|~#$"},
+    }
+)
 _BLOCK_START = re.compile(r"^(\s*)([-+=]|\d+[.)])")
 
 
 def escape_inline(text: str) -> str:
     """Map text as Markdown that shows it literally, on one line."""
-    text = printable(text).replace("\t", " ").strip("\n")
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _INLINE.sub(r"\\\1", text)
-    return "<br>".join(line.strip() for line in text.split("\n"))
+    text = printable(text).translate(_INLINE)
+    if "\n" in text:
+        return "<br>".join(line.strip() for line in text.strip().split("\n"))
+    return text.strip()
 
 
 def escape_block(text: str) -> Markdown:

@@ -1,0 +1,206 @@
+"""Graphviz renderers: DOT goldens, label escaping that dot accepts, svg/png/pdf, no Graphviz, big maps."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from journeyctl.cli import run
+from journeyctl.errors import RenderError
+from journeyctl.loader import load_bytes
+from journeyctl.renderers import dot, pdf, png, svg
+from journeyctl.renderers.graphviz_dot import build_dot, choose_layout, label_text
+from tests.renderers.rendercases import (
+    CHECKOUT,
+    HOSTILE,
+    XSS_PAYLOADS,
+    case_id,
+    check_golden,
+    golden_inputs,
+    load,
+)
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+def svg_texts(data: bytes) -> list[str]:
+    root = ET.fromstring(data)  # raises on malformed XML
+    return ["".join(node.itertext()) for node in root.iter(f"{SVG_NS}text")]
+
+
+def big_map(stages: int, steps: int = 5) -> bytes:
+    """A map with ``stages`` stages of ``steps`` steps, each with a touchpoint and a pain point."""
+    lines = ["journeyctl: 1", "id: big", "title: Big map", "channels:", "  - {id: web, name: Web, kind: web}"]
+    lines.append("stages:")
+    phases = ("before-purchase", "purchase", "after-purchase")
+    for s in range(stages):
+        lines += [
+            f"  - id: s{s}",
+            f"    name: Stage {s}",
+            f"    phase: {phases[s * 3 // stages]}",
+            "    touchpoints:",
+            f"      - {{id: t{s}, name: Touchpoint {s}, channel: web}}",
+            "    pain-points:",
+            f"      - {{id: p{s}, description: Pain {s}, step: st{s}-0}}",
+            "    steps:",
+        ]
+        for k in range(steps):
+            step = f"id: st{s}-{k}, action: Step {k} of {s}, touchpoints: [t{s}], emotion: {k % 5 - 2}"
+            lines.append(f"      - {{{step}}}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.parametrize("path", golden_inputs(), ids=case_id)
+def test_dot_golden(path: Path, update_goldens: bool) -> None:
+    output = dot.render(load(path), dot.Options())
+    check_golden(f"{path.stem}.dot", output, update_goldens)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("plain", "plain"),
+        ('a "quoted" <b> & c', "a &quot;quoted&quot; &lt;b&gt; &amp; c"),
+        ("it's", "it&#x27;s"),
+        ("{braces} back\\slash \\N \\G", "{braces} back\\slash \\N \\G"),
+        ("line one\nline two", 'line one<BR ALIGN="LEFT"/>line two'),
+        ("bell\x07 and \x00 nul", "bell\ufffd and \ufffd nul"),
+        ("日本語 😀", "日本語 😀"),
+    ],
+)
+def test_label_text_escapes(text: str, expected: str) -> None:
+    assert label_text(text, 200) == expected
+
+
+def test_label_text_wraps_long_text() -> None:
+    assert label_text("aaa bbb ccc", 7) == 'aaa bbb<BR ALIGN="LEFT"/>ccc'
+
+
+@pytest.mark.graphviz
+def test_hostile_map_is_valid_dot_and_svg_shows_text_literally(dot_binary: str) -> None:
+    source = dot.render(load(HOSTILE), dot.Options(backstage=True))
+    result = subprocess.run([dot_binary, "-Tsvg"], input=source, capture_output=True, check=False)
+    assert result.returncode == 0, result.stderr.decode()
+    assert b"Warning" not in result.stderr and b"Error" not in result.stderr, result.stderr.decode()
+    texts = " ".join(svg_texts(result.stdout))
+    for payload in XSS_PAYLOADS:
+        assert payload in texts
+    for literal in ("{braces} back\\slash", '"quoted"', "| pipe \\ backslash ` tick", "Ünïcödé", "😀"):
+        assert literal in texts
+    # No element or attribute that a browser would run came through.
+    root = ET.fromstring(result.stdout)
+    for node in root.iter():
+        assert node.tag not in (f"{SVG_NS}script", "script")
+        assert not any(name.lower().startswith("on") for name in node.attrib)
+
+
+@pytest.mark.graphviz
+@pytest.mark.parametrize("path", golden_inputs(), ids=case_id)
+def test_svg_is_well_formed_and_names_every_stage(path: Path, dot_binary: str) -> None:
+    loaded = load(path)
+    data = svg.render(loaded, svg.Options())
+    texts = " ".join(svg_texts(data))
+    for stage in loaded.journey.stages:
+        # dot draws a wrapped label as several text elements; compare word by word.
+        assert " ".join(stage.name.split()) in " ".join(texts.split())
+
+
+@pytest.mark.graphviz
+def test_png_and_pdf_have_their_magic_bytes_and_are_deterministic(dot_binary: str) -> None:
+    loaded = load(CHECKOUT)
+    first_png = png.render(loaded, png.Options())
+    assert first_png.startswith(b"\x89PNG\r\n\x1a\n")
+    first_pdf = pdf.render(loaded, pdf.Options())
+    assert first_pdf.startswith(b"%PDF-")
+    assert pdf.render(loaded, pdf.Options()) == first_pdf, "PDF carries a timestamp"
+    assert png.render(loaded, png.Options()) == first_png
+
+
+def test_missing_graphviz_is_an_input_error_with_install_hint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty directory: no dot
+    target = tmp_path / "out.svg"
+    code = run(["render", str(CHECKOUT), "--format", "svg", "-o", str(target)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "Graphviz is not installed" in err
+    assert "apt-get install graphviz" in err and "brew install graphviz" in err
+    assert not target.exists()
+
+
+def test_missing_graphviz_inside_the_renderer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(RenderError, match="Graphviz is not installed"):
+        svg.render(load(CHECKOUT), svg.Options())
+
+
+def test_dot_format_needs_no_graphviz(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    target = tmp_path / "out.dot"
+    assert run(["render", str(CHECKOUT), "-f", "dot", "-o", str(target)]) == 0
+    assert target.read_text().startswith("digraph journey {")
+
+
+def test_every_stage_is_a_cluster_in_journey_order_and_links_are_drawn() -> None:
+    text = build_dot(load(CHECKOUT), dot.Options())
+    positions = [
+        text.index(f'subgraph "cluster_stage:{ident}"') for ident in ("discover", "buy", "receive", "empty")
+    ]
+    assert positions == sorted(positions)
+    assert '"opp:size-finder" -> "pain:size-unclear"' in text
+    assert '"step:browse" -> "step:compare"' in text and '"step:compare" -> "step:pay"' in text
+    assert "via Web shop (web)" in text and "MOMENT OF TRUTH" in text
+    assert "Emotion: -2 very negative" in text  # emotion in words as well as colour
+    assert "Backstage: Merchandising" not in text  # backstage lanes are opt-in
+    assert "Backstage: Merchandising" in build_dot(load(CHECKOUT), dot.Options(backstage=True))
+
+
+def test_stage_filter_keeps_only_the_named_stages() -> None:
+    text = build_dot(load(CHECKOUT), dot.Options(stages=["buy"]))
+    assert '"cluster_stage:buy"' in text and '"cluster_stage:discover"' not in text
+    with pytest.raises(RenderError, match=r"unknown stage 'by'.*did you mean 'buy'"):
+        build_dot(load(CHECKOUT), dot.Options(stages=["by"]))
+
+
+def test_big_maps_switch_to_the_compact_layout() -> None:
+    loaded = load_bytes(big_map(500), "big.yaml")
+    options = dot.Options()
+    assert choose_layout(loaded.journey, loaded.journey.stages, options) == "compact"
+    text = build_dot(loaded, options)
+    assert text.count('"stage:s') >= 500 and '"step:' not in text
+    assert "Phase: purchase" in text
+    small = load_bytes(big_map(10), "small.yaml")
+    assert choose_layout(small.journey, small.journey.stages, options) == "detailed"
+
+
+@pytest.mark.graphviz
+def test_500_stage_map_lays_out_in_bounded_time(dot_binary: str) -> None:
+    source = dot.render(load_bytes(big_map(500), "big.yaml"), dot.Options())
+    # Not a timed test (CI machines vary); the timeout only stops a layout that explodes.
+    result = subprocess.run(
+        [dot_binary, "-Tsvg"], input=source, capture_output=True, check=False, timeout=120
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    texts = " ".join(svg_texts(result.stdout))
+    assert all(f"Stage {s} " in texts for s in range(500))
+
+
+def test_dot_output_is_deterministic_across_processes() -> None:
+    command = ["-c", "import sys; from journeyctl.entry import main; sys.exit(main(sys.argv[1:]))"]
+    outputs = set()
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        result = subprocess.run(
+            [sys.executable, *command, "render", str(CHECKOUT), "-f", "dot"],
+            capture_output=True,
+            env=env,
+            check=True,
+        )
+        outputs.add(result.stdout)
+    assert len(outputs) == 1
