@@ -5,7 +5,9 @@ Why it matters: customers remember the sharpest change more than the average
 order is confirmed" then "the delivery slot is gone") is worth looking at even
 when each score alone looks fine. Steps are compared in journey order with the
 previous scored step of the same persona (steps without a persona are compared
-with each other), so two personas' curves are not mixed.
+with each other), so two personas' curves are not mixed. Real curves often
+have such falls and they are advice, not defects, so the rule is in the
+`strict` preset only.
 
 Options:
 
@@ -58,6 +60,7 @@ if typing.TYPE_CHECKING:
 CODE = "JM304"
 NAME = "emotion-cliff"
 SEVERITY: Severity = "info"
+RECOMMENDED = False
 
 
 class Options(RuleOptions):

@@ -1,10 +1,12 @@
-"""A persona who takes none of the steps: defined in the map, never part of the journey.
+"""A persona that no step names: defined in the map, never seen on their own in the journey.
 
-Why it matters: listing a persona says "this journey is theirs". A step
-without `persona` is taken by every persona, so a persona is unused only when
-every step names a persona and none names this one: then the map promises a
-point of view it never shows. Personas that come from a shared file
-(`include`) are not checked: a shared file serves many maps.
+Why it matters: listing a persona says "this journey is theirs". Once a map
+tells its personas apart (some step names a `persona`), a persona that no step
+names never appears on their own: the map promises a point of view it never
+shows. Steps without `persona` are shared by everyone, so a map where no step
+names a persona (typically a single-persona map) is not checked. Personas that
+come from a shared file (`include`) are not checked either: a shared file
+serves many maps, and each uses only some of its personas.
 
 Options: none.
 
@@ -64,19 +66,15 @@ class Options(RuleOptions):
 
 def check(loaded: LoadedMap, options: Options) -> Iterator[Violation]:
     journey = loaded.journey
-    named: set[str] = set()
-    for _, step in journey.iter_steps():
-        if step.persona is None:
-            # A step for everyone uses every persona.
-            return
-        named.add(step.persona)
+    named = {step.persona for _, step in journey.iter_steps() if step.persona is not None}
     if not named:
-        # No steps at all: `stage-without-steps` reports the real gap.
+        # The map does not tell personas apart: every step is everyone's.
         return
     for persona in journey.personas:
         if persona.id not in named and is_local(loaded, persona):
             yield Violation(
                 loaded.locate(persona),
-                f"persona '{persona.id}' takes no step; give them their steps, or remove the persona",
+                f"persona '{persona.id}' takes no step of their own; "
+                "name them on the steps they take, or remove them",
                 hint=f"set `persona: {persona.id}` on the steps they take",
             )
