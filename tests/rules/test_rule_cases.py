@@ -16,9 +16,10 @@ from typing import Any
 import pytest
 import yaml
 
+from journeyctl.model import dump
 from journeyctl.rules import BUILTIN_RULES
 
-from .rulecases import rule_module, run_rule
+from .rulecases import load_map, rule_module, run_rule
 
 CASES_DIR = Path(__file__).parent / "cases"
 
@@ -74,3 +75,15 @@ def test_rule_case(code: str, case: dict[str, Any]) -> None:
         assert violation.message and violation.hint, "every finding says what to do and how"
         if message is not None:
             assert message in violation.message
+
+
+@pytest.mark.parametrize(("code", "case"), CASES)
+def test_rule_is_pure(code: str, case: dict[str, Any]) -> None:
+    """Same findings on a second run and the map left as it was: parallel and serial runs agree."""
+    module = rule_module(code)
+    loaded = load_map(code, case["map"], case.get("shared"))
+    before = dump(loaded.journey)
+    options = module.Options.model_validate(case.get("options") or {})
+    first = list(module.check(loaded, options))
+    assert list(module.check(loaded, options)) == first
+    assert dump(loaded.journey) == before
