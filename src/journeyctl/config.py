@@ -237,7 +237,7 @@ def _read_toml(data: bytes, path: str) -> ConfigDocument:
     except UnicodeDecodeError:
         raise ConfigError("configuration file is not valid UTF-8", Location(path, 1, 1)) from None
     except tomllib.TOMLDecodeError as exc:
-        line, col = _toml_error_position(str(exc))
+        line, col = _toml_error_position(str(exc), text)
         raise ConfigError(f"invalid TOML: {exc}", Location(path, line, col)) from None
     tool = document.get("tool", {})
     settings = tool.get("journeyctl", {}) if isinstance(tool, dict) else {}
@@ -246,9 +246,13 @@ def _read_toml(data: bytes, path: str) -> ConfigDocument:
     return ConfigDocument(path, settings, _toml_locator(text, path))
 
 
-def _toml_error_position(message: str) -> tuple[int, int]:
+def _toml_error_position(message: str, text: str) -> tuple[int, int]:
     match = re.search(r"line (\d+), column (\d+)", message)
-    return (int(match.group(1)), int(match.group(2))) if match else (1, 1)
+    if match:
+        return int(match.group(1)), int(match.group(2))
+    if "end of document" in message:
+        return text.count("\n") + 1, len(text) - (text.rfind("\n") + 1) + 1
+    return 1, 1
 
 
 _TOML_HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")

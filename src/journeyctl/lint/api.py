@@ -28,8 +28,12 @@ SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 class RuleOptions(BaseModel):
     """Base of every rule's options: unknown options are configuration errors."""
 
-    model_config = ConfigDict(extra="forbid", alias_generator=lambda n: n.replace("_", "-"),
-                              validate_by_alias=True, validate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        alias_generator=lambda n: n.replace("_", "-"),
+        validate_by_alias=True,
+        validate_by_name=True,
+    )
 
 
 @dataclass(frozen=True)

@@ -106,7 +106,7 @@ def _apply_suppressions(
     ran: frozenset[str],
     ignored: frozenset[str],
 ) -> list[Finding]:
-    from journeyctl.lint.suppressions import scan, unused_messages
+    from journeyctl.lint.suppressions import ALL, scan, unused_messages
 
     report_unused = UNUSED_SUPPRESSION in config.engine_severity and UNUSED_SUPPRESSION not in ignored
     paths = {f.location.path for f in findings}
@@ -124,14 +124,14 @@ def _apply_suppressions(
     if not by_path:
         return findings
 
-    def silenced(finding: Finding, *, mark: bool = True) -> bool:
+    def silenced(finding: Finding, *, by_name_only: bool = False) -> bool:
         hit = False
         for suppression in by_path.get(finding.location.path, ()):
             under = suppression.covers(finding.code, finding.location.line)
-            if under is not None:
+            # A bare `disable` must not silence the report that it is unused.
+            if under is not None and not (by_name_only and under == ALL):
                 hit = True
-                if mark:
-                    suppression.used.add(under)
+                suppression.used.add(under)
         return hit
 
     kept = [f for f in findings if f.code == INVALID_MAP or not silenced(f)]
@@ -147,7 +147,7 @@ def _apply_suppressions(
                 message,
                 "remove the comment, or the codes in it that no longer apply",
             )
-            if not silenced(finding):
+            if not silenced(finding, by_name_only=True):
                 kept.append(finding)
     return kept
 

@@ -3,6 +3,7 @@
 * ``# journeyctl: disable=JM101,stale-map`` at the end of a line silences those
   rules' findings on that line; on a line of its own, on the next line.
 * ``# journeyctl: disable-file=JM101`` anywhere silences them in the whole file.
+* Text after the codes is free: ``# journeyctl: disable=JM101 -- no store yet``.
 * Without ``=CODES`` (``# journeyctl: disable``) every rule is silenced there,
   as a bare ``# noqa`` does; prefer naming the rules.
 
@@ -12,7 +13,8 @@ rule, is reported as JM001 ``unused-suppression``. Invalid-map errors (JM000)
 cannot be suppressed.
 
 The scan is a regular expression over the file's text, run only when the text
-contains ``disable`` at all: it does not parse YAML, so a ``#`` inside a quoted
+names ``journeyctl`` more than once (the first key is one); keywords are
+lower-case. It does not parse YAML, so a ``#`` inside a quoted
 string that reads like a suppression counts as one.
 """
 
@@ -25,8 +27,8 @@ from dataclasses import dataclass, field
 from journeyctl.location import Location
 
 _COMMENT = re.compile(
-    r"(?:^|(?<=\s))#[ \t]*journeyctl:[ \t]*(disable-file|disable)\b[ \t]*(?:=[ \t]*([^\s#][^#\n]*))?",
-    re.MULTILINE | re.IGNORECASE,
+    r"#[ \t]*journeyctl:[ \t]*(disable-file|disable)\b"
+    r"(?:[ \t]*=[ \t]*([A-Za-z0-9_-]+(?:[ \t]*,[ \t]*[A-Za-z0-9_-]+)*))?"
 )
 ALL = "*"
 
@@ -58,13 +60,17 @@ class Suppression:
 
 def scan(text: str, path: str, known_codes: Mapping[str, str]) -> list[Suppression]:
     """Every suppression comment in ``text`` (a file shown as ``path``)."""
-    if "isable" not in text and "ISABLE" not in text:
+    # Every map has "journeyctl" once (its first key); a comment needs a second.
+    first = text.find("journeyctl")
+    if first == -1 or text.find("journeyctl", first + 10) == -1:
         return []
     found: list[Suppression] = []
     line = 1
     position = 0
     for match in _COMMENT.finditer(text):
         start = match.start()
+        if start > 0 and not text[start - 1].isspace():
+            continue  # not a comment: YAML needs a space before '#'
         line += text.count("\n", position, start)
         position = start
         line_start = text.rfind("\n", 0, start) + 1

@@ -1,0 +1,75 @@
+"""Suppression comments, used and unused (cases as data in cases/suppressions.yaml)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from journeyctl.config import Overrides, build_lint_config
+from journeyctl.lint.engine import lint_candidate
+from journeyctl.lint.registry import get_registry
+from journeyctl.lint.suppressions import ALL, scan
+from journeyctl.walk import Candidate
+
+from .helpers import HERE
+
+DATA: dict[str, Any] = yaml.safe_load((HERE / "cases" / "suppressions.yaml").read_text())
+CASES: list[dict[str, Any]] = DATA["cases"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
+def test_suppression_case(case: dict[str, Any], tmp_path: Path) -> None:
+    select = case.get("select", DATA["defaults"]["select"])
+    config = build_lint_config(None, Overrides(select=select))
+    path = tmp_path / "map.yaml"
+    path.write_text(case["map"], encoding="utf-8")
+    report = lint_candidate(Candidate(str(path), True), config, None)
+    found = [[f.code, f.location.line, f.location.col] for f in report.findings]
+    assert found == case["expected"], "\n".join(
+        f"{f.location}: {f.code} {f.message}" for f in report.findings
+    )
+
+
+def test_unused_messages_say_what_is_wrong(tmp_path: Path) -> None:
+    config = build_lint_config(None, Overrides(select=["JM101", "JM103", "JM001"]))
+    path = tmp_path / "map.yaml"
+    path.write_text(
+        "journeyctl: 1\nid: m\ntitle: M\nstages:\n"
+        "  - id: a  # journeyctl: disable=JM101,JM103,stage-without-touchpoint\n"
+        "    name: A\n    goals: [G]\n"
+    )
+    report = lint_candidate(Candidate(str(path), True), config, None)
+    assert [f.message for f in report.findings] == [
+        "'disable' names unknown rule 'stage-without-touchpoint'",
+        "unused suppression of JM103: no JM103 finding on the line it covers",
+    ]
+    assert {(f.code, f.name, f.severity) for f in report.findings} == {
+        ("JM001", "unused-suppression", "warning")
+    }
+
+
+def test_scan_parses_codes_names_and_scope() -> None:
+    known = get_registry().code_map()
+    text = (
+        "journeyctl: 1\n"
+        "# journeyctl: disable=stale-map\n"
+        "id: m  #journeyctl:disable=JM101 , JM103 and some words\n"
+        "title: M  # journeyctl: disable-file=nope\n"
+        "# journeyctl: disable\n"
+    )
+    found = scan(text, "m.yaml", known)
+    assert [
+        (s.location.line, s.location.col, s.whole_file, sorted(s.lines), s.codes, s.unknown) for s in found
+    ] == [
+        (2, 1, False, [3], ("JM504",), ()),
+        (3, 8, False, [3], ("JM101", "JM103"), ()),
+        (4, 11, True, [], (), ("nope",)),
+        (5, 1, False, [6], (ALL,), ()),
+    ]
+
+
+def test_scan_is_skipped_when_the_text_cannot_hold_a_suppression() -> None:
+    assert scan("journeyctl: 1\nid: m  # disable=JM101\n", "m.yaml", {}) == []
