@@ -78,11 +78,13 @@ def check(loaded: LoadedMap, options: Options) -> Iterator[Violation]:
     used = sorted({touchpoint.channel for _, touchpoint in journey.iter_touchpoints()})
     if len(used) >= options.min_channels:
         return
-    channels = f"{len(used)} channel" + ("" if len(used) == 1 else "s")
-    listed = f" ({', '.join(used)})" if used else ""
+    if used:
+        where = f"on {len(used)} channel{'' if len(used) == 1 else 's'} ({', '.join(used)})"
+    else:
+        where = "on no channel (it has no touchpoints)"
     yield Violation(
         loaded.locate(journey, "channels"),
-        f"journey '{journey.id}' meets the customer on {channels}{listed}; customers typically use "
+        f"journey '{journey.id}' meets the customer {where}; customers typically use "
         f"{options.min_channels} or more, so map where else they go",
         hint="add the touchpoints on other channels (email, phone, store, app...) the customer meets",
     )
