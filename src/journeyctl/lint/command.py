@@ -56,7 +56,8 @@ def make_console(color: str, *, stderr: bool = False) -> Any:
         kwargs["force_terminal"] = True
         kwargs["no_color"] = False
         kwargs["color_system"] = "standard"
-    elif color == "never":
+    elif color == "never" or os.environ.get("NO_COLOR"):
+        # NO_COLOR wins over FORCE_COLOR, and means no styling codes at all.
         kwargs["color_system"] = None
     return Console(**kwargs)
 
