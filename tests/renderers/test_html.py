@@ -342,12 +342,16 @@ def test_points_carry_their_emotion() -> None:
     points = document.having("circle", **{"class": "point"})
     found = [(p["data-step"], p["data-emotion"], p["cy"]) for p in points]
     assert found == [
-        ("see-error", "-1", "132"),
-        ("search-code", "0", "98"),
-        ("pick-slot", "-2", "166"),
-        ("confirm", "1", "64"),
-        ("repair-done", "2", "30"),
+        ("see-error", "-1", "67.3469%"),  # 132 px of 196
+        ("search-code", "0", "50%"),
+        ("pick-slot", "-2", "84.6939%"),  # 166 px of 196
+        ("confirm", "1", "32.6531%"),
+        ("repair-done", "2", "15.3061%"),  # 30 px of 196
     ]
+    for _, emotion, cy in found:
+        assert float(cy.rstrip("%")) * html.CURVE_HEIGHT / 100 == pytest.approx(
+            html.curve_y(int(emotion)), abs=0.01
+        )
 
 
 def test_render_returns_utf8_bytes_for_the_loaded_map() -> None:

@@ -141,7 +141,7 @@ class StepView:
     persona: str | None
     emotion: EmotionView | None
     x: str  # horizontal centre in the curve, as an SVG percentage "12.5%"
-    y: int | None  # vertical position of the point in px, when the step has an emotion
+    y: str | None  # vertical position of the point (percentage of the curve's height), if scored
 
 
 @dataclass
@@ -198,9 +198,9 @@ class PhaseView:
 @dataclass
 class CurveSegment:
     x1: str
-    y1: int
+    y1: str
     x2: str
-    y2: int
+    y2: str
     bridged: bool  # True when steps without an emotion lie between the two points
 
 
@@ -231,7 +231,7 @@ class CanvasView:
     header_width: str
     units: float
     segments: list[CurveSegment]
-    levels: list[tuple[EmotionView, int]]
+    levels: list[tuple[EmotionView, str]]
     separators: list[str]
     counts: dict[str, int]
     curve_summary: str
@@ -247,6 +247,11 @@ def emotion_view(value: int) -> EmotionView:
 def curve_y(emotion: int) -> int:
     """Vertical position in px of a point with this emotion (``+2`` at the top)."""
     return CURVE_PADDING + (2 - emotion) * LEVEL_HEIGHT
+
+
+def curve_y_percent(emotion: int) -> str:
+    """The same position as a percentage of the curve's height, so print can draw it shorter."""
+    return _percent(100 * curve_y(emotion) / CURVE_HEIGHT)
 
 
 def _percent(value: float) -> str:
@@ -301,7 +306,7 @@ def build_canvas(journey: Journey, options: Options) -> CanvasView:
                     persona=personas.get(step.persona) if step.persona else None,
                     emotion=emotion,
                     x=_percent(100 * (slot + offset + 0.5) / total_slots),
-                    y=curve_y(step.emotion) if step.emotion is not None else None,
+                    y=curve_y_percent(step.emotion) if step.emotion is not None else None,
                 )
             )
             lanes.thinking |= bool(step.thinking)
@@ -401,7 +406,7 @@ def build_canvas(journey: Journey, options: Options) -> CanvasView:
         header_width=_percent(100 * HEADER_SLOTS / units),
         units=units,
         segments=_segments(all_steps),
-        levels=[(emotion_view(value), curve_y(value)) for value in range(2, -3, -1)],
+        levels=[(emotion_view(value), curve_y_percent(value)) for value in range(2, -3, -1)],
         separators=separators,
         counts={
             "stages": len(journey.stages),

@@ -1,0 +1,341 @@
+"""The HTML page in real headless Chromium (Debian's /usr/bin/chromium driven by the playwright package).
+
+Never ``playwright install``: the system Chromium is launched by path. Screenshots
+(desktop and phone) and a print PDF of every page go to
+``test-output/screenshots/`` for a reviewer to look at.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from journeyctl.loader import load_file
+from journeyctl.renderers import html
+from tests.conftest import ROOT, require_tool
+from tests.renderers.test_html import CANVAS, XSS, example_maps
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PAGES = [CANVAS, XSS, *example_maps()]
+DESKTOP = {"width": 1440, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One Chromium for the module: starting it costs about a second."""
+    executable = require_tool("chromium", shutil.which("chromium") or shutil.which("chromium-browser"))
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require_tool("the playwright Python package (pip install playwright)", None)
+        raise
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def screenshots() -> Path:
+    out = ROOT / "test-output" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+class Visit:
+    """A page opened from a file:// URL, with everything it asked for or complained about."""
+
+    def __init__(self, browser: Any, path: Path, viewport: dict[str, int] = DESKTOP) -> None:
+        self.context = browser.new_context(viewport=viewport)
+        self.page = self.context.new_page()
+        self.url = path.resolve().as_uri()
+        self.requests: list[str] = []
+        self.console_errors: list[str] = []
+        self.page_errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on(
+            "console",
+            lambda m: self.console_errors.append(m.text) if m.type in ("error", "warning") else None,
+        )
+        self.page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        self.page.on("dialog", self._dialog)
+        self.page.goto(self.url, wait_until="load")
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def evaluate(self, script: str) -> Any:
+        return self.page.evaluate(script)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser: Any) -> Iterator[Any]:
+    opened: list[Visit] = []
+
+    def open_page(path: Path, viewport: dict[str, int] = DESKTOP) -> Visit:
+        opened.append(Visit(browser, path, viewport))
+        return opened[-1]
+
+    yield open_page
+    for page in opened:
+        page.close()
+
+
+def write_page(source: Path, directory: Path) -> Path:
+    target = directory / f"{source.stem}.html"
+    target.write_bytes(html.render(load_file(source), html.Options()))
+    return target
+
+
+# --- loads cleanly, fetches nothing; screenshots for review ------------------------------------
+
+
+@pytest.mark.parametrize("source", PAGES, ids=lambda p: p.stem)
+def test_page_loads_cleanly_offline_and_is_photographed(
+    source: Path, visit: Any, tmp_path: Path, screenshots: Path
+) -> None:
+    page_file = write_page(source, tmp_path)
+    desktop = visit(page_file)
+    assert desktop.requests == [desktop.url], "the page fetched something besides itself"
+    assert desktop.console_errors == [] and desktop.page_errors == []
+    assert desktop.evaluate("document.scripts.length") == 0
+    title = load_file(source).journey.title
+    assert desktop.evaluate("document.querySelector('h1').textContent") == title
+    desktop.page.screenshot(path=str(screenshots / f"{source.stem}.png"), full_page=True)
+
+    phone = visit(page_file, PHONE)
+    assert phone.console_errors == [] and phone.requests == [phone.url]
+    # On a phone the page itself does not scroll sideways: only the canvas does, inside its box.
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    canvas = phone.evaluate(
+        "(() => { const c = document.querySelector('.canvas'); return [c.scrollWidth, c.clientWidth]; })()"
+    )
+    assert canvas[0] >= canvas[1]
+    phone.page.screenshot(path=str(screenshots / f"{source.stem}-phone.png"), full_page=True)
+
+    desktop.page.emulate_media(media="print")
+    desktop.page.pdf(
+        path=str(screenshots / f"{source.stem}-print.pdf"), landscape=True, print_background=True
+    )
+
+
+# --- the emotion curve ---------------------------------------------------------------------------
+
+POINTS_SCRIPT = """
+Array.from(document.querySelectorAll('circle.point')).map(point => {
+  const box = point.getBoundingClientRect();
+  const cell = document.getElementById('step-' + point.dataset.step).parentElement.getBoundingClientRect();
+  return {
+    step: point.dataset.step,
+    emotion: Number(point.dataset.emotion),
+    cy: point.cy.baseVal.value,
+    centreX: box.left + box.width / 2,
+    centreY: box.top + box.height / 2,
+    stepCentreX: cell.left + cell.width / 2,
+  };
+})
+"""
+
+
+@pytest.mark.parametrize("source", PAGES, ids=lambda p: p.stem)
+def test_curve_points_sit_at_their_scores_and_under_their_steps(
+    source: Path, visit: Any, tmp_path: Path
+) -> None:
+    journey = load_file(source).journey
+    scored = {step.id: step.emotion for _, step in journey.iter_steps() if step.emotion is not None}
+    page = visit(write_page(source, tmp_path))
+    points = page.evaluate(POINTS_SCRIPT)
+    assert {p["step"]: p["emotion"] for p in points} == scored
+    top = min(p["centreY"] - p["cy"] for p in points)
+    for point in points:
+        assert point["cy"] == pytest.approx(
+            html.CURVE_PADDING + (2 - point["emotion"]) * html.LEVEL_HEIGHT, abs=0.01
+        )
+        # The drawn position (not only the attribute) matches the score...
+        expected_y = top + html.curve_y(point["emotion"])
+        assert point["centreY"] == pytest.approx(expected_y, abs=1), point
+        # ...and the point is under its step's column in the doing lane.
+        assert point["centreX"] == pytest.approx(point["stepCentreX"], abs=3), point
+
+
+def test_scale_labels_line_up_with_the_curve_levels(visit: Any, tmp_path: Path) -> None:
+    page = visit(write_page(CANVAS, tmp_path))
+    offsets = page.evaluate("""
+      (() => {
+        const svg = document.querySelector('svg.curve').getBoundingClientRect();
+        const lines = Array.from(document.querySelectorAll('svg.curve line.level'))
+          .map(l => svg.top + l.y1.baseVal.value);
+        const labels = Array.from(document.querySelectorAll('.scale li'))
+          .map(li => { const r = li.getBoundingClientRect(); return r.top + r.height / 2; });
+        return [lines, labels];
+      })()
+    """)
+    lines, labels = offsets
+    assert len(lines) == len(labels) == 5
+    for line, label in zip(lines, labels, strict=True):
+        assert label == pytest.approx(line, abs=2)
+
+
+# --- XSS: nothing executes ---------------------------------------------------------------------
+
+EXECUTION_PROBE = """
+(() => ({
+  flag: typeof window.__xss === 'undefined' ? null : window.__xss,
+  scripts: document.querySelectorAll('script').length,
+  handlers: Array.from(document.querySelectorAll('*')).flatMap(
+    element => Array.from(element.attributes)
+      .filter(a => a.name.startsWith('on'))
+      .map(a => element.tagName + '@' + a.name)
+  ),
+  payloadTexts: document.body.textContent.split('<script>window.__xss=1').length - 1,
+}))()
+"""
+
+
+def provoke_every_element(page: Any) -> None:
+    """Fire mouse and focus events at every element, so an injected onmouseover/onfocus would run."""
+    page.evaluate("""
+      for (const element of document.querySelectorAll('*')) {
+        for (const type of ['mouseover', 'mouseenter', 'focus', 'click']) {
+          element.dispatchEvent(new Event(type, {bubbles: true}));
+        }
+      }
+    """)
+    page.page.mouse.move(200, 200)
+
+
+@pytest.mark.parametrize("with_csp", [True, False], ids=["with-csp", "escaping-alone"])
+def test_xss_payloads_never_execute(with_csp: bool, visit: Any, tmp_path: Path) -> None:
+    text = html.render(load_file(XSS), html.Options()).decode("utf-8")
+    if not with_csp:
+        # Take away the Content-Security-Policy: escaping alone must hold.
+        text, removed = re.subn(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", text)
+        assert removed == 1
+    page_file = tmp_path / "xss.html"
+    page_file.write_text(text, encoding="utf-8")
+    page = visit(page_file)
+    provoke_every_element(page)
+    probe = page.evaluate(EXECUTION_PROBE)
+    assert page.dialogs == []
+    assert probe["flag"] is None
+    assert probe["scripts"] == 0 and probe["handlers"] == []
+    assert probe["payloadTexts"] >= 30  # the payloads are on the page, as text
+    assert page.page_errors == [] and page.console_errors == []
+    assert page.requests == [page.url]
+
+
+def test_the_execution_probe_catches_an_unescaped_payload(visit: Any, tmp_path: Path) -> None:
+    """Control: the same checks do fire when a payload reaches the page unescaped."""
+    text = html.render(load_file(XSS), html.Options()).decode("utf-8")
+    text = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", text)
+    text = text.replace(
+        "<main>",
+        '<main><img src=x onerror="window.__xss=2;alert(2)"><b onmouseover="window.__hover=1">b</b>',
+        1,
+    )
+    page_file = tmp_path / "broken.html"
+    page_file.write_text(text, encoding="utf-8")
+    page = visit(page_file)
+    page.page.wait_for_function("typeof window.__xss !== 'undefined'", timeout=5000)
+    provoke_every_element(page)
+    probe = page.evaluate(EXECUTION_PROBE)
+    assert probe["flag"] == 2 and page.dialogs == ["2"]
+    assert page.evaluate("window.__hover") == 1
+    assert probe["handlers"] == ["IMG@onerror", "B@onmouseover"]
+
+
+# --- contrast as rendered ------------------------------------------------------------------------
+
+CONTRAST_SCRIPT = """
+(() => {
+  const parse = c => {
+    const m = c.match(/[\\d.]+/g).map(Number);
+    return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1];
+  };
+  const lum = ([r, g, b]) => {
+    const f = v => { v /= 255; return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const ratio = (a, b) => {
+    const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+    return (x + 0.05) / (y + 0.05);
+  };
+  const background = element => {
+    for (let e = element; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c[3] > 0) return c;
+    }
+    return [255, 255, 255, 1];
+  };
+  const failures = [];
+  let checked = 0;
+  for (const element of document.querySelectorAll('body *')) {
+    if (element.closest('.sr-only, svg')) continue;
+    const own = Array.from(element.childNodes).some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!own) continue;
+    const style = getComputedStyle(element);
+    const size = parseFloat(style.fontSize), bold = Number(style.fontWeight) >= 700;
+    const needed = (size >= 24 || (bold && size >= 18.66)) ? 3 : 4.5;
+    const r = ratio(parse(style.color), background(element));
+    checked++;
+    if (r < needed) failures.push(element.tagName + '.' + element.className + ': ' + r.toFixed(2));
+  }
+  for (const label of document.querySelectorAll('text.point-label')) {
+    const circle = label.previousElementSibling;
+    const r = ratio(parse(getComputedStyle(label).fill), parse(getComputedStyle(circle).fill));
+    checked++;
+    if (r < 4.5) failures.push('point label: ' + r.toFixed(2));
+  }
+  return {checked, failures};
+})()
+"""
+
+
+@pytest.mark.parametrize("media", ["screen", "print"])
+def test_every_text_on_the_page_reaches_wcag_aa(media: str, visit: Any, tmp_path: Path) -> None:
+    page = visit(write_page(CANVAS, tmp_path))
+    page.page.emulate_media(media=media)
+    result = page.evaluate(CONTRAST_SCRIPT)
+    assert result["checked"] > 100
+    assert result["failures"] == []
+
+
+# --- print -------------------------------------------------------------------------------------
+
+
+def test_print_fits_the_canvas_to_a_landscape_page(visit: Any, tmp_path: Path) -> None:
+    # A4 landscape is 297 mm wide; less 2 x 8 mm margins, that is about 1062 CSS px.
+    page = visit(write_page(CANVAS, tmp_path), {"width": 1062, "height": 733})
+    page.page.emulate_media(media="print")
+    widths = page.evaluate(
+        "(() => { const t = document.querySelector('.canvas table'); "
+        "return [t.getBoundingClientRect().width, document.documentElement.scrollWidth]; })()"
+    )
+    assert widths[0] <= 1062 and widths[1] <= 1062
+    pdf = page.page.pdf(landscape=True, print_background=True, prefer_css_page_size=True)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    # The map (header and canvas) on the first page; personas and legend after it.
+    assert pages == 2
