@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import re
 from typing import TYPE_CHECKING
 
 from journeyctl.errors import RenderError
@@ -22,13 +22,8 @@ def render_with_dot(loaded: LoadedMap, options: GraphvizOptions, output_format: 
     import graphviz  # type: ignore[import-untyped]
 
     source = build_dot(loaded, options)
-    # Cairo stamps PDFs with the current time unless SOURCE_DATE_EPOCH is set:
-    # pin it so that the same map always gives the same bytes.
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = previous or "0"
     try:
         output: bytes = graphviz.pipe("dot", output_format, source.encode("utf-8"), quiet=True)
-        return output
     except graphviz.ExecutableNotFound:
         raise RenderError(
             f"Graphviz is not installed: --format {output_format} runs the 'dot' program, "
@@ -42,6 +37,16 @@ def render_with_dot(loaded: LoadedMap, options: GraphvizOptions, output_format: 
             + (f": {detail[-1]}" if detail else ""),
             hint="this is likely a bug in journeyctl's DOT output; please report it with the map",
         ) from None
-    finally:
-        if previous is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
+    if output_format == "pdf":
+        output = unstamp_pdf(output)
+    return output
+
+
+# Cairo writes the time of the run into a PDF's info dictionary (older Cairo
+# ignores SOURCE_DATE_EPOCH). Same-length digits keep the xref offsets valid.
+_PDF_DATE = re.compile(rb"(/(?:CreationDate|ModDate) \(D:)\d{14}")
+
+
+def unstamp_pdf(data: bytes) -> bytes:
+    """The PDF with its creation and modification dates pinned to 1970-01-01, so output is reproducible."""
+    return _PDF_DATE.sub(rb"\g<1>19700101000000", data)
