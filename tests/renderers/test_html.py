@@ -360,3 +360,18 @@ def test_render_returns_utf8_bytes_for_the_loaded_map() -> None:
     assert isinstance(page, bytes)
     assert page.decode("utf-8").startswith("<!DOCTYPE html>\n")
     assert "8:00–18:00" in page.decode("utf-8")
+
+
+def test_stages_option_keeps_only_the_named_stages() -> None:
+    document = parse(render_path(CANVAS, stages=["visit", "notice"]))
+    names = [attrs["id"] for attrs in document.having("th", scope="col") if attrs.get("id")]
+    assert names == ["stage-notice", "stage-visit"]  # journey order, not option order
+    points = [p["data-step"] for p in document.having("circle", **{"class": "point"})]
+    assert points == ["see-error", "search-code", "repair-done"]
+
+
+def test_unknown_stage_is_a_render_error_with_a_suggestion() -> None:
+    from journeyctl.errors import RenderError
+
+    with pytest.raises(RenderError, match="did you mean 'visit'"):
+        render_path(CANVAS, stages=["visits"])

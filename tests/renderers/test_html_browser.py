@@ -125,6 +125,13 @@ def test_page_loads_cleanly_offline_and_is_photographed(
     title = load_file(source).journey.title
     assert desktop.evaluate("document.querySelector('h1').textContent") == title
     desktop.page.screenshot(path=str(screenshots / f"{source.stem}.png"), full_page=True)
+    # The whole canvas at its natural width, unscrolled, as it would hang on a wall.
+    wide = desktop.evaluate("document.querySelector('.canvas table').scrollWidth") + 100
+    desktop.page.set_viewport_size({"width": max(wide, DESKTOP["width"]), "height": DESKTOP["height"]})
+    assert desktop.evaluate(
+        "(() => { const c = document.querySelector('.canvas'); return c.scrollWidth <= c.clientWidth; })()"
+    )
+    desktop.page.screenshot(path=str(screenshots / f"{source.stem}-wide.png"), full_page=True)
 
     phone = visit(page_file, PHONE)
     assert phone.console_errors == [] and phone.requests == [phone.url]

@@ -9,6 +9,8 @@ import pytest
 from journeyctl.renderers import html
 
 CSS = (html.TEMPLATES / "html.css").read_text(encoding="utf-8")
+#: The site index's stylesheet builds on html.css's palette; its colours are checked the same way.
+ALL_CSS = CSS + (html.TEMPLATES / "site.css").read_text(encoding="utf-8")
 
 
 def css_variables(css: str) -> dict[str, str]:
@@ -55,11 +57,11 @@ def test_every_text_colour_in_the_stylesheet_is_a_checked_variable() -> None:
     """A text colour added to html.css without a contrast pair would escape the checks above."""
     checked = {foreground for foreground, _ in html.TEXT_CONTRAST_PAIRS}
     # `color:` sets HTML text; `fill:` on .point-label sets the curve's SVG text.
-    used = set(re.findall(r"(?<![-\w])color:\s*var\((--[a-z0-9-]+)\)", CSS))
+    used = set(re.findall(r"(?<![-\w])color:\s*var\((--[a-z0-9-]+)\)", ALL_CSS))
     used |= set(re.findall(r"\.point-label\s*\{[^}]*?fill:\s*var\((--[a-z0-9-]+)\)", CSS))
     assert used, "found no text colours in html.css: the pattern is out of date"
     assert used <= checked, f"text colours without a contrast check: {sorted(used - checked)}"
-    literal = re.findall(r"(?<![-\w])(?:color|background|fill):\s*#[0-9a-fA-F]{3,6}", CSS)
+    literal = re.findall(r"(?<![-\w])(?:color|background|fill):\s*#[0-9a-fA-F]{3,6}", ALL_CSS)
     assert not literal, f"colours outside the palette variables: {literal}"
 
 

@@ -55,8 +55,18 @@ def run_render(
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return EXIT_OK
+    site_index = None
+    if the_plan.directory is not None and renderer.NAME == "html":
+        # Built (and linted) before anything is written, so a failure leaves no partial site.
+        from journeyctl.renderers.site import build_index
+
+        site_index = build_index(
+            [(o.loaded, o.job.target) for o in outcomes if o.loaded is not None and o.job.target],
+            the_plan.directory,
+        )
     written = write_outcomes(outcomes)
-    # The site index (for html into a directory) is written by R2's hook here.
+    if site_index is not None:
+        site_index.write()
     if not quiet:
         if the_plan.directory is not None:
             noun = "map" if len(written) == 1 else "maps"

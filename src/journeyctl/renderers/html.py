@@ -98,6 +98,10 @@ class Options(BaseModel):
     )
     personas: bool = Field(True, description="Show the persona cards.")
     legend: bool = Field(True, description="Show the legend.")
+    stages: list[str] = Field(
+        default_factory=list,
+        description="Only these stage ids (in journey order); all when empty. Unknown ids are errors.",
+    )
 
 
 # --- the view model: plain values the template only has to lay out -------------------------
@@ -303,7 +307,8 @@ def build_canvas(journey: Journey, options: Options) -> CanvasView:
                 StepView(
                     step=step,
                     number=step_number,
-                    persona=personas.get(step.persona) if step.persona else None,
+                    # With one persona, naming it on every step is noise: the card says who it is.
+                    persona=personas.get(step.persona) if step.persona and len(personas) > 1 else None,
                     emotion=emotion,
                     x=_percent(100 * (slot + offset + 0.5) / total_slots),
                     y=curve_y_percent(step.emotion) if step.emotion is not None else None,
@@ -470,7 +475,12 @@ def environment() -> jinja2.Environment:
 
 def render_journey(journey: Journey, options: Options | None = None) -> str:
     """The page for one journey map, as text."""
-    canvas = build_canvas(journey, options or Options())
+    options = options or Options()
+    if options.stages:
+        from journeyctl.renderers.common import select_stages
+
+        journey = journey.model_copy(update={"stages": select_stages(journey, options.stages)})
+    canvas = build_canvas(journey, options)
     template = environment().get_template("html.html.j2")
     return template.render(canvas=canvas, journey=journey, lanes=canvas.lanes, curve_height=CURVE_HEIGHT)
 
