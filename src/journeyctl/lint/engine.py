@@ -189,13 +189,42 @@ def lint_candidate(
     return FileReport(path, lint_map(loaded, config))
 
 
+#: Configurations already unpickled in this worker process, by their pickled bytes.
+_RECEIVED: dict[bytes, LintConfig] = {}
+
+
 class _Worker:
-    """Picklable callable for the process pool: the configuration travels with it."""
+    """Picklable callable for the process pool: the configuration travels with it.
+
+    The pool pickles the callable with every chunk of files; the configuration
+    is pickled once here and unpickled once per worker process.
+    """
 
     def __init__(self, config: LintConfig, max_size: int | None, skip_non_maps: bool) -> None:
         self.config = config
         self.max_size = max_size
         self.skip_non_maps = skip_non_maps
+        self._pickled: bytes | None = None
+
+    def __getstate__(self) -> dict[str, object]:
+        import pickle
+
+        if self._pickled is None:
+            self._pickled = pickle.dumps(self.config, protocol=pickle.HIGHEST_PROTOCOL)
+        return {"config": self._pickled, "max_size": self.max_size, "skip_non_maps": self.skip_non_maps}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        import pickle
+
+        pickled = state["config"]
+        assert isinstance(pickled, bytes)
+        config = _RECEIVED.get(pickled)
+        if config is None:
+            config = _RECEIVED[pickled] = pickle.loads(pickled)
+        self.config = config
+        self.max_size = state["max_size"]  # type: ignore[assignment]
+        self.skip_non_maps = bool(state["skip_non_maps"])
+        self._pickled = pickled
 
     def __call__(self, candidate: Candidate) -> FileReport:
         return lint_candidate(candidate, self.config, self.max_size, self.skip_non_maps)
