@@ -146,6 +146,7 @@ class StepView:
     emotion: EmotionView | None
     x: str  # horizontal centre in the curve, as an SVG percentage "12.5%"
     y: str | None  # vertical position of the point (percentage of the curve's height), if scored
+    blueprint: dict[str, list[str]]  # frontstage, backstage, support
 
 
 @dataclass
@@ -223,6 +224,9 @@ class Lanes:
     backstage: bool = False
     support: bool = False
     metrics: bool = False
+
+    def shown(self, lane: str) -> bool:
+        return bool(getattr(self, lane))
 
 
 @dataclass
@@ -312,6 +316,11 @@ def build_canvas(journey: Journey, options: Options) -> CanvasView:
                     emotion=emotion,
                     x=_percent(100 * (slot + offset + 0.5) / total_slots),
                     y=curve_y_percent(step.emotion) if step.emotion is not None else None,
+                    blueprint={
+                        "frontstage": step.frontstage,
+                        "backstage": step.backstage,
+                        "support": step.support,
+                    },
                 )
             )
             lanes.thinking |= bool(step.thinking)
