@@ -509,7 +509,13 @@ def build_lint_config(
         rule = registry.get(code)
         if code in ENGINE_RULES:
             continue
-        options_model = rule.options_class.model_validate(raw_options.get(code, {}))
+        configured = raw_options.get(code)
+        # Defaults need no validation (and no validator build: see RuleOptions' defer_build).
+        options_model = (
+            rule.options_class.model_validate(configured)
+            if configured
+            else rule.options_class.model_construct()
+        )
         active.append(
             ActiveRule(code, rule.name, severities.get(code, rule.severity), rule.check, options_model)
         )

@@ -33,6 +33,9 @@ class RuleOptions(BaseModel):
         alias_generator=lambda n: n.replace("_", "-"),
         validate_by_alias=True,
         validate_by_name=True,
+        # Build validators only for options someone configures: rules with
+        # default options are created with model_construct, saving start-up time.
+        defer_build=True,
     )
 
 
