@@ -93,7 +93,7 @@ class LintConfig:
     exclude: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
     fail_on: FailOn = DEFAULT_FAIL_ON
-    #: The configuration file this came from, if any (shown with --show-settings and in errors).
+    #: The configuration file this came from, if any.
     source: str | None = None
     #: Severity of the engine's own findings (JM001 may be reconfigured; JM000 is always an error).
     engine_severity: dict[str, Severity] = field(default_factory=dict)

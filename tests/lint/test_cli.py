@@ -197,3 +197,19 @@ def test_the_installed_command(project: Path) -> None:
         "::warning file=maps/two-gaps.yaml,line=42,col=5,title=JM101 stage-without-touchpoints::"
     )
     assert result.stderr == "Found 2 findings (2 warnings) in 1 of 1 file.\n"
+
+
+def test_progress_bar_only_on_a_terminal_for_long_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    from journeyctl.lint.command import PROGRESS_THRESHOLD, LintOptions, _progress
+
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    assert _progress(PROGRESS_THRESHOLD * 10, LintOptions()) is None
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert _progress(PROGRESS_THRESHOLD - 1, LintOptions()) is None
+    assert _progress(PROGRESS_THRESHOLD, LintOptions(quiet=True)) is None
+    progress = _progress(PROGRESS_THRESHOLD, LintOptions())
+    assert progress is not None
+    progress[0].stop()
+    monkeypatch.setenv("CI", "true")
+    assert _progress(PROGRESS_THRESHOLD, LintOptions()) is None

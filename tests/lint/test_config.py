@@ -153,3 +153,10 @@ def test_explicit_config_that_does_not_exist() -> None:
 )
 def test_glob_match(path: str, pattern: str, matches: bool) -> None:
     assert glob_match(path, pattern) is matches
+
+
+def test_engine_rules_can_be_configured_but_invalid_map_stays_an_error() -> None:
+    config = config_from_yaml("rules:\n  unused-suppression: error\n  JM000: {severity: error}\n")
+    assert config.engine_severity == {"JM000": "error", "JM001": "error"}
+    ignored = config_from_yaml("ignore: [JM0]\n")
+    assert ignored.engine_severity == {"JM000": "error"}
