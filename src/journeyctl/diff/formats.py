@@ -95,12 +95,12 @@ def describe(change: Change) -> str:
 def _group_key(change: Change) -> str:
     if change.entity in ("persona", "channel"):
         return change.entity
-    if change.path and change.entity != "map" and change.entity != "journey":
-        return "stage:" + change.path[0]
-    return "journey"
+    if change.entity in ("map", "journey"):
+        return change.entity
+    return "stage:" + change.path[0]
 
 
-_GROUP_ORDER = {"journey": 0, "persona": 1, "channel": 2}
+_GROUP_ORDER = {"map": -1, "journey": 0, "persona": 1, "channel": 2}
 
 
 def _line(change: Change) -> Text:
@@ -108,10 +108,11 @@ def _line(change: Change) -> Text:
 
     text = Text()
     text.append(_MARKS[change.classification] + " ", style=_STYLES[change.classification])
-    text.append(describe(change), style="bold")
-    if change.name and change.entity not in ("map", "journey", "stage"):
-        text.append(f" {change.name!r}", style="italic")
-    text.append(": ")
+    if change.entity != "map":  # a map's own changes hang from its root, which names it
+        text.append(describe(change), style="bold")
+        if change.name and change.entity not in ("journey", "stage"):
+            text.append(f" {change.name!r}", style="italic")
+        text.append(": ")
     text.append(
         change.message, style=_STYLES[change.classification] if change.classification != "neutral" else ""
     )
@@ -148,6 +149,10 @@ def render_text(report: DiffReport, console: Console) -> None:
         for stage in map_diff.stages:
             stage_names.setdefault("stage:" + stage.id, stage.name)
         for key, changes in sorted(groups.items(), key=lambda item: _GROUP_ORDER.get(item[0], 3)):
+            if key == "map":
+                for change in changes:
+                    tree.add(_line(change))
+                continue
             if key.startswith("stage:"):
                 heading = f"stage {key[6:]}"
                 if stage_names.get(key):
