@@ -178,7 +178,7 @@ def diff(
     arguments: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="[OLD NEW | REV [REV] [--] [PATH]...]",
+            metavar="ARGUMENTS",
             help="Two map files; or revisions (REV, REV1 REV2, REV1..REV2, REV1...REV2, REV:path) "
             "and optional paths. No arguments: the working tree against HEAD.",
             show_default=False,
