@@ -1,0 +1,960 @@
+"""Time journeyctl side by side with the tools users would pick instead, in one run.
+
+    python benchmarks/run.py [--quick] [--output FILE] [--json FILE] [--runs N] [--only KEYS]
+
+Generates the corpora under ``.bench/`` when they are missing or stale (1,000
+maps, a 500-stage map and a second version of it with 300 edits), then times
+every row with hyperfine (``--export-json``, warm-up, N runs; its own harness
+when hyperfine is absent), measures peak memory in one extra run (the sum over
+the whole process tree, so worker processes count), and prints one markdown
+table with each row's ratio to its peers, followed by the goals of the
+benchmark issue and whether they are met.
+
+Nothing is installed here. The peers come from ``pip install -e .[bench]``
+(yamllint, check-jsonschema, deepdiff), ``apt-get install hyperfine``, and
+mermaid-cli from ``tools/mermaid`` (``PUPPETEER_SKIP_DOWNLOAD=1 npm ci``, using
+the system Chromium). A journeyctl command that does not exist yet gives an
+"n/a" row. A missing peer tool is an error in a full run (``--allow-missing``
+turns it into an "n/a" row) and is skipped in ``--quick`` mode, which CI runs
+as a smoke test with a small corpus and one run per row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import make_corpus  # noqa: E402  (benchmarks/ is not a package; the insert above finds it)
+
+#: Corpus shapes: (maps, stages, steps) of the corpus; stages and steps of the large map;
+#: edits between the two versions of the large map.
+FULL_SHAPE = {"maps": 1000, "large_stages": 500, "large_steps": 5, "edits": 300}
+QUICK_SHAPE = {"maps": 20, "large_stages": 40, "large_steps": 5, "edits": 30}
+
+#: A single run slower than this gets fewer timed runs, so a full run stays within minutes.
+SLOW_SECONDS = 8.0
+SLOW_RUNS = 3
+#: A single run faster than this gets more timed runs, to tame start-up noise.
+FAST_SECONDS = 0.3
+FAST_RUNS = 20
+TIMEOUT_SECONDS = 900
+
+RENDER_FORMATS = ("html", "md", "mermaid", "dot", "svg")
+
+#: Composes every file of a corpus with libyaml (nodes with line and column marks), the floor
+#: any YAML-based checker stands on: the baseline of the lint goal.
+COMPOSE_CODE = (
+    "import os, sys, yaml\n"
+    "for d, _, names in os.walk(sys.argv[1]):\n"
+    "    for n in names:\n"
+    "        if n.endswith('.yaml'):\n"
+    "            with open(os.path.join(d, n), 'rb') as f:\n"
+    "                yaml.compose(f.read().decode('utf-8'), Loader=yaml.CSafeLoader)\n"
+)
+
+#: A general-purpose structural diff of the same pair, the peer of ``journeyctl diff``: load both
+#: with libyaml and compare with DeepDiff (lists by position, its default).
+DEEPDIFF_CODE = (
+    "import sys, yaml\n"
+    "from deepdiff import DeepDiff\n"
+    "old, new = (yaml.load(open(p, encoding='utf-8'), Loader=yaml.CSafeLoader) for p in sys.argv[1:3])\n"
+    "print(DeepDiff(old, new).to_json()[:0])\n"
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Corpora
+
+
+@dataclass
+class Corpora:
+    corpus: Path
+    files: list[Path]
+    one_map: Path
+    large: Path
+    large_v2: Path
+    config: Path
+    out: Path
+    manifest: dict[str, Any]
+
+
+def ensure_corpus(directory: Path, maps: int, stages: int | None, steps: int | None) -> dict[str, Any]:
+    """The corpus under ``directory``, regenerated when missing or made by another generator."""
+    manifest_path = directory / "MANIFEST.json"
+    wanted = {
+        "maps": maps,
+        "stages": stages,
+        "steps": steps,
+        "seed": make_corpus.DEFAULT_SEED,
+        "defect_share": make_corpus.DEFAULT_DEFECT_SHARE,
+    }
+    if manifest_path.exists():
+        manifest: dict[str, Any] = json.loads(manifest_path.read_text(encoding="utf-8"))
+        if (
+            manifest.get("parameters") == wanted
+            and manifest.get("fingerprint") == make_corpus.generator_fingerprint()
+        ):
+            return manifest
+    if directory.exists():
+        shutil.rmtree(directory)
+    directory.mkdir(parents=True)
+    note(f"generating {maps} map(s) in {display_path(directory)}")
+    return make_corpus.make_corpus(
+        directory, maps, stages, steps, make_corpus.DEFAULT_SEED, make_corpus.DEFAULT_DEFECT_SHARE
+    )
+
+
+def prepare(bench_dir: Path, shape: dict[str, int]) -> Corpora:
+    maps = shape["maps"]
+    corpus_dir = bench_dir / f"corpus-{maps}"
+    manifest = ensure_corpus(corpus_dir, maps, None, None)
+    files = [corpus_dir / name for name in manifest["files"]]
+    # The one map: a defect-free map closest to the corpus's average size.
+    clean = [corpus_dir / n for n in manifest["files"] if n not in manifest["defects"]] or files
+    average = manifest["average_bytes"]
+    one_map = min(clean, key=lambda p: (abs(p.stat().st_size - average), str(p)))
+
+    stages, steps = shape["large_stages"], shape["large_steps"]
+    large_dir = bench_dir / f"large-{stages}x{steps}"
+    large_manifest = ensure_corpus(large_dir, 1, stages, steps)
+    large = large_dir / large_manifest["files"][0]
+    large_v2 = bench_dir / f"large-{stages}x{steps}-v2-{shape['edits']}.yaml"
+    stamp = large_v2.with_suffix(".fingerprint")
+    fingerprint = make_corpus.generator_fingerprint()
+    if not large_v2.exists() or not stamp.exists() or stamp.read_text() != fingerprint:
+        note(f"writing {display_path(large_v2)} ({shape['edits']} edits)")
+        make_corpus.main(
+            [str(large_v2), "--mutate-from", str(large), "--edits", str(shape["edits"]), "--seed", "7"]
+        )
+        stamp.write_text(fingerprint)
+
+    # The corpus's review dates are fixed (it is deterministic), so pin the stale-map rule's age
+    # limit: otherwise every map turns stale some months after generation and the share of maps
+    # with findings, and so the work of printing them, drifts with the calendar.
+    config = bench_dir / "journeyctl-bench.yaml"
+    config_text = (
+        "# Written by benchmarks/run.py: the recommended preset, with an age limit that the\n"
+        "# corpus's fixed review dates stay within.\n"
+        "preset: recommended\n"
+        "rules:\n"
+        "  stale-map: {max-age-days: 36500}\n"
+    )
+    if not config.exists() or config.read_text() != config_text:
+        config.write_text(config_text)
+    out = bench_dir / "out"
+    out.mkdir(exist_ok=True)
+    return Corpora(corpus_dir, files, one_map, large, large_v2, config, out, manifest)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tools
+
+
+@dataclass
+class Tools:
+    python: str
+    journeyctl: str | None
+    commands: set[str]
+    yamllint: str | None
+    check_jsonschema: str | None
+    deepdiff: bool
+    hyperfine: str | None
+    mmdc: str | None
+    puppeteer_config: Path | None
+    versions: dict[str, str] = field(default_factory=dict)
+
+
+def find_tool(name: str) -> str | None:
+    beside = Path(sys.executable).parent / name
+    if beside.exists():
+        return str(beside)
+    return shutil.which(name)
+
+
+def first_line(argv: list[str]) -> str:
+    try:
+        result = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return "?"
+    lines = (result.stdout or result.stderr).strip().splitlines()
+    return lines[0].strip() if lines else "?"
+
+
+def detect_tools() -> Tools:
+    journeyctl = find_tool("journeyctl")
+    commands: set[str] = set()
+    if journeyctl:
+        help_text = subprocess.run([journeyctl, "--help"], capture_output=True, text=True, check=False).stdout
+        in_commands = False
+        for line in help_text.splitlines():
+            if line.strip().startswith("Commands:"):
+                in_commands = True
+                continue
+            if in_commands and line.startswith("  ") and line.strip():
+                commands.add(line.split()[0])
+    mmdc = ROOT / "tools" / "mermaid" / "node_modules" / ".bin" / "mmdc"
+    puppeteer = ROOT / "tools" / "mermaid" / "puppeteer-config.json"
+    has_deepdiff = (
+        subprocess.run([sys.executable, "-c", "import deepdiff"], capture_output=True, check=False).returncode
+        == 0
+    )
+    tools = Tools(
+        python=sys.executable,
+        journeyctl=journeyctl,
+        commands=commands,
+        yamllint=find_tool("yamllint"),
+        check_jsonschema=find_tool("check-jsonschema"),
+        deepdiff=has_deepdiff,
+        hyperfine=shutil.which("hyperfine"),
+        mmdc=str(mmdc) if mmdc.exists() and shutil.which("node") else None,
+        puppeteer_config=puppeteer if puppeteer.exists() else None,
+    )
+    if journeyctl:
+        tools.versions["journeyctl"] = first_line([journeyctl, "--version"])
+    if tools.yamllint:
+        tools.versions["yamllint"] = first_line([tools.yamllint, "--version"])
+    if tools.check_jsonschema:
+        tools.versions["check-jsonschema"] = first_line([tools.check_jsonschema, "--version"])
+    if tools.hyperfine:
+        tools.versions["hyperfine"] = first_line([tools.hyperfine, "--version"])
+    if tools.mmdc:
+        tools.versions["mermaid-cli"] = "mmdc " + first_line([tools.mmdc, "--version"])
+        tools.versions["node"] = "node " + first_line(["node", "--version"])
+    if has_deepdiff:
+        tools.versions["deepdiff"] = "deepdiff " + first_line(
+            [sys.executable, "-c", "import deepdiff; print(deepdiff.__version__)"]
+        )
+    tools.versions["pyyaml"] = "PyYAML " + first_line(
+        [
+            sys.executable,
+            "-c",
+            "import yaml; print(yaml.__version__, 'libyaml' if yaml.__with_libyaml__ else '')",
+        ]
+    )
+    return tools
+
+
+# ---------------------------------------------------------------------------------------------
+# Benchmarks
+
+
+@dataclass
+class Bench:
+    """One row: what to run, which tool it needs, and which rows it is compared with."""
+
+    key: str
+    label: str
+    argv: list[str]
+    needs: list[str]
+    ok_codes: tuple[int, ...] = (0,)
+    #: (key of the peer row, how to say it): "peer" -> "N x faster than"; "baseline" -> "N x the time of".
+    peers: tuple[tuple[str, str], ...] = ()
+    display: str = ""
+
+
+@dataclass
+class Result:
+    bench: Bench
+    status: str = "ok"
+    times: list[float] = field(default_factory=list)
+    median: float | None = None
+    low: float | None = None
+    high: float | None = None
+    rss_kb: int | None = None
+    tree_kb: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.bench.key,
+            "label": self.bench.label,
+            "command": self.bench.display,
+            "status": self.status,
+            "median_s": self.median,
+            "min_s": self.low,
+            "max_s": self.high,
+            "times_s": self.times,
+            "peak_rss_kb": self.rss_kb,
+            "peak_tree_pss_kb": self.tree_kb,
+        }
+
+
+def display_path(path: Path | str) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def show(argv: list[str], corpora: Corpora) -> str:
+    """A readable command line: tool names without directories, the long file list summarised."""
+    files = {str(p) for p in corpora.files}
+    parts: list[str] = []
+    listed = 0
+    for index, arg in enumerate(argv):
+        if arg in files:
+            listed += 1
+            continue
+        if index == 0:
+            arg = Path(arg).name
+        elif arg == sys.executable:
+            arg = "python"
+        elif arg.startswith("/") or arg.startswith(str(ROOT)):
+            arg = display_path(arg)
+        if "\n" in arg:
+            arg = "'…'"
+        parts.append(arg if arg == "'…'" else shlex.quote(arg))
+    if listed == 1:
+        parts.append(shlex.quote(display_path(next(a for a in argv if a in files))))
+    elif listed:
+        parts.append(f"<{listed:,} files>")
+    return " ".join(parts)
+
+
+def benchmarks(tools: Tools, corpora: Corpora) -> list[Bench]:
+    j = tools.journeyctl or "journeyctl"
+    corpus, one, large, large_v2, out = (
+        str(corpora.corpus),
+        str(corpora.one_map),
+        str(corpora.large),
+        str(corpora.large_v2),
+        corpora.out,
+    )
+    count = len(corpora.files)
+    maps = f"{count:,} maps"
+    config = ["--config", str(corpora.config)]
+    schema = str(ROOT / "schemas" / "journey.schema.json")
+    files = [str(p) for p in corpora.files]
+    yamllint = tools.yamllint or "yamllint"
+    cjs = tools.check_jsonschema or "check-jsonschema"
+    puppeteer = ["-p", str(tools.puppeteer_config)] if tools.puppeteer_config else []
+    rows: list[Bench] = [
+        Bench(
+            "version",
+            "journeyctl --version",
+            [j, "--version"],
+            ["journeyctl"],
+            peers=(("yamllint-version", "peer"),),
+        ),
+        Bench("yamllint-version", "yamllint --version", [yamllint, "--version"], ["yamllint"]),
+        Bench(
+            "compose-corpus",
+            f"libyaml compose only, {maps} (baseline, 1 core)",
+            [tools.python, "-c", COMPOSE_CODE, corpus],
+            [],
+        ),
+        Bench("validate-one", "journeyctl validate, 1 map", [j, "validate", one], ["journeyctl:validate"]),
+        Bench(
+            "validate-corpus-serial",
+            f"journeyctl validate, {maps}, 1 job",
+            [j, "validate", "-j", "1", corpus],
+            ["journeyctl:validate"],
+            peers=(("compose-corpus", "baseline"),),
+        ),
+        Bench(
+            "validate-corpus",
+            f"journeyctl validate, {maps}, 1 job per core",
+            [j, "validate", corpus],
+            ["journeyctl:validate"],
+            peers=(("compose-corpus", "baseline"),),
+        ),
+        Bench(
+            "lint-one",
+            "journeyctl lint, 1 map",
+            [j, "lint", *config, one],
+            ["journeyctl:lint"],
+            peers=(("yamllint-one", "peer"), ("cjs-one", "peer")),
+        ),
+        Bench("yamllint-one", "yamllint, 1 map", [yamllint, one], ["yamllint"], ok_codes=(0, 1)),
+        Bench("cjs-one", "check-jsonschema, 1 map", [cjs, "--schemafile", schema, one], ["check-jsonschema"]),
+        Bench(
+            "lint-corpus-serial",
+            f"journeyctl lint, {maps}, 1 job",
+            [j, "lint", *config, "-j", "1", corpus],
+            ["journeyctl:lint"],
+            ok_codes=(0, 1),
+            peers=(("yamllint-corpus", "peer"), ("cjs-corpus", "peer"), ("compose-corpus", "baseline")),
+        ),
+        Bench(
+            "lint-corpus",
+            f"journeyctl lint, {maps}, 1 job per core",
+            [j, "lint", *config, corpus],
+            ["journeyctl:lint"],
+            ok_codes=(0, 1),
+            peers=(("yamllint-corpus", "peer"), ("cjs-corpus", "peer"), ("compose-corpus", "baseline")),
+        ),
+        Bench("yamllint-corpus", f"yamllint, {maps}", [yamllint, corpus], ["yamllint"], ok_codes=(0, 1)),
+        Bench(
+            "cjs-corpus",
+            f"check-jsonschema, {maps}",
+            [cjs, "--schemafile", schema, *files],
+            ["check-jsonschema"],
+        ),
+    ]
+    for subject, path, tag in (("1 map", one, "one"), ("large map", large, "large")):
+        mermaid_peer = (("mmdc-" + tag, "peer"),)
+        for fmt in RENDER_FORMATS:
+            suffix = {"md": "md", "mermaid": "mmd"}.get(fmt, fmt)
+            rows.append(
+                Bench(
+                    f"render-{tag}-{fmt}",
+                    f"journeyctl render {fmt}, {subject}",
+                    [j, "render", path, "-f", fmt, "-o", str(out / f"{tag}.{suffix}")],
+                    ["journeyctl:render"] + (["dot"] if fmt == "svg" else []),
+                    peers=mermaid_peer if fmt in ("html", "md", "mermaid") else (),
+                )
+            )
+        rows.append(
+            Bench(
+                f"mmdc-{tag}",
+                f"mermaid-cli (mmdc) svg of the Mermaid export, {subject}",
+                [
+                    tools.mmdc or "mmdc",
+                    "-q",
+                    *puppeteer,
+                    "-i",
+                    str(out / f"{tag}.mmd"),
+                    "-o",
+                    str(out / f"{tag}.mmdc.svg"),
+                ],
+                ["mmdc", "journeyctl:render"] + (["mmdc-full"] if tag == "large" else []),
+            )
+        )
+    rows += [
+        Bench(
+            "diff-large",
+            "journeyctl diff, two versions of the large map",
+            [j, "diff", large, large_v2, "--fail-on", "never"],
+            ["journeyctl:diff"],
+            peers=(("deepdiff-large", "peer"),),
+        ),
+        Bench(
+            "deepdiff-large",
+            "deepdiff of the same pair (after loading with libyaml)",
+            [tools.python, "-c", DEEPDIFF_CODE, large, large_v2],
+            ["deepdiff"],
+        ),
+    ]
+    for bench in rows:
+        bench.display = show(bench.argv, corpora)
+    return rows
+
+
+def missing_requirement(bench: Bench, tools: Tools, quick: bool) -> str | None:
+    """Why a row cannot run, or None."""
+    for need in bench.needs:
+        if need == "journeyctl" and not tools.journeyctl:
+            return "journeyctl is not installed"
+        if need.startswith("journeyctl:"):
+            command = need.split(":", 1)[1]
+            if not tools.journeyctl:
+                return "journeyctl is not installed"
+            if command not in tools.commands:
+                return "command not available"
+        if need == "yamllint" and not tools.yamllint:
+            return "yamllint not installed (pip install -e .[bench])"
+        if need == "check-jsonschema" and not tools.check_jsonschema:
+            return "check-jsonschema not installed (pip install -e .[bench])"
+        if need == "deepdiff" and not tools.deepdiff:
+            return "deepdiff not installed (pip install -e .[bench])"
+        if need == "mmdc-full" and quick:
+            return "the large map's mmdc row runs in full runs only"
+        if need == "mmdc" and not tools.mmdc:
+            return "mermaid-cli not installed (cd tools/mermaid && PUPPETEER_SKIP_DOWNLOAD=1 npm ci)"
+        if need == "dot" and not shutil.which("dot"):
+            return "Graphviz dot not installed (apt-get install graphviz)"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Measuring
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                found.extend(int(p) for p in handle.read().split())
+        except OSError:
+            continue
+    return found
+
+
+def _process_kb(pid: int, page_kb: int) -> int:
+    """Proportional set size of a process (shared pages split between their users), else RSS.
+
+    Forked workers share most of their pages with the parent; summing their RSS would count
+    those pages once per process.
+    """
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        with open(f"/proc/{pid}/statm") as handle:
+            return int(handle.read().split()[1]) * page_kb
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _tree_kb(root: int, page_kb: int) -> int:
+    total = 0
+    stack = [root]
+    while stack:
+        pid = stack.pop()
+        total += _process_kb(pid, page_kb)
+        stack.extend(_children(pid))
+    return total
+
+
+def run_once(argv: list[str], timeout: float) -> tuple[int, float, int, int, str]:
+    """Run once: (exit code, seconds, peak RSS, peak tree PSS (both KiB), end of stderr).
+
+    Peak RSS is wait4's maxrss: the largest single process of the run (what ``/usr/bin/time
+    -f %M`` reports). Peak tree memory is the sum of PSS over the process and all its
+    descendants, sampled every 10 ms: the memory a parallel run really takes.
+    """
+    page_kb = os.sysconf("SC_PAGE_SIZE") // 1024
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL)
+        peak = 0
+        done = threading.Event()
+
+        def sample() -> None:
+            nonlocal peak
+            while not done.is_set():
+                peak = max(peak, _tree_kb(process.pid, page_kb))
+                done.wait(0.01)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        deadline = start + timeout
+        timed_out = False
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                timed_out = True
+                process.kill()
+                _, status, usage = os.wait4(process.pid, 0)
+                break
+            time.sleep(0.002)
+        elapsed = time.perf_counter() - start
+        done.set()
+        sampler.join()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        message = err.read(4000).decode("utf-8", "replace").strip()
+    rss = int(usage.ru_maxrss)
+    if timed_out:
+        return -1, elapsed, rss, peak, f"timed out after {timeout:.0f} s"
+    # A short run may end before a sample sees it whole; the whole tree takes at least what
+    # its largest process took, so that is the floor of the figure.
+    return process.returncode, elapsed, rss, max(peak, rss), message
+
+
+def time_with_hyperfine(hyperfine: str, argv: list[str], runs: int, warmup: int) -> list[float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        export = Path(tmp) / "result.json"
+        command = [
+            hyperfine,
+            "--shell=none",
+            "--style",
+            "none",
+            "--ignore-failure",
+            "--warmup",
+            str(warmup),
+            "--runs",
+            str(runs),
+            "--export-json",
+            str(export),
+            "--",
+            shlex.join(argv),
+        ]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        data = json.loads(export.read_text())
+    return [float(t) for t in data["results"][0]["times"]]
+
+
+def time_with_harness(argv: list[str], runs: int, warmup: int) -> list[float]:
+    for _ in range(warmup):
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    times: list[float] = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def measure(bench: Bench, tools: Tools, runs: int, warmup: int, quick: bool) -> Result:
+    result = Result(bench)
+    # The memory run goes first: it checks the command works (exit code) before anything is
+    # timed, and it doubles as a warm-up of the file cache.
+    code, seconds, rss, tree, message = run_once(bench.argv, TIMEOUT_SECONDS)
+    if code not in bench.ok_codes:
+        detail = message.splitlines()[-1] if message else ""
+        result.status = f"failed: exit {code}" + (f": {detail[:120]}" if detail else "")
+        return result
+    result.rss_kb = rss
+    result.tree_kb = tree
+    if quick and bench.key != "version":
+        # The smoke test checks the harness end to end, not the figures: the memory run's time
+        # stands for the row (one row still goes through hyperfine, so that path is exercised).
+        result.times = [seconds]
+        result.median = result.low = result.high = seconds
+        return result
+    if quick:
+        runs, warmup = 1, 0
+    elif seconds > SLOW_SECONDS:
+        runs, warmup = min(runs, SLOW_RUNS), 0
+    elif seconds < FAST_SECONDS:
+        runs = max(runs, FAST_RUNS)
+    if tools.hyperfine:
+        times = time_with_hyperfine(tools.hyperfine, bench.argv, runs, warmup)
+    else:
+        times = time_with_harness(bench.argv, runs, warmup)
+    result.times = times
+    result.median = statistics.median(times)
+    result.low, result.high = min(times), max(times)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Reporting
+
+
+def seconds_text(value: float | None) -> str:
+    if value is None:
+        return ""
+    if value < 1:
+        return f"{value * 1000:.0f} ms"
+    return f"{value:.2f} s"
+
+
+def range_text(result: Result) -> str:
+    if result.low is None or result.high is None:
+        return ""
+    if result.high < 1:
+        return f"{result.low * 1000:.0f}–{result.high * 1000:.0f} ms"
+    return f"{result.low:.2f}–{result.high:.2f} s"
+
+
+def rss_text(kb: int | None) -> str:
+    return "" if kb is None else f"{kb / 1024:.0f} MB"
+
+
+def ratio_text(result: Result, results: dict[str, Result]) -> str:
+    parts: list[str] = []
+    for key, kind in result.bench.peers:
+        peer = results.get(key)
+        if result.median is None or peer is None or peer.median is None:
+            continue
+        name = peer_name(peer.bench)
+        if kind == "peer":
+            speedup = peer.median / result.median
+            if speedup >= 1:
+                parts.append(f"{speedup:.1f}× faster than {name}")
+            else:
+                parts.append(f"{1 / speedup:.1f}× slower than {name}")
+        else:
+            parts.append(f"{result.median / peer.median:.2f}× the time of {name}")
+    return "; ".join(parts)
+
+
+def peer_name(bench: Bench) -> str:
+    return {
+        "yamllint-version": "yamllint --version",
+        "compose-corpus": "libyaml compose",
+        "yamllint-one": "yamllint",
+        "cjs-one": "check-jsonschema",
+        "yamllint-corpus": "yamllint",
+        "cjs-corpus": "check-jsonschema",
+        "mmdc-one": "mmdc",
+        "mmdc-large": "mmdc",
+        "deepdiff-large": "deepdiff",
+    }.get(bench.key, bench.label)
+
+
+def markdown_table(results: list[Result]) -> str:
+    by_key = {r.bench.key: r for r in results}
+    lines = [
+        "| Benchmark | Command | Median | Min–max | Peak RSS | Peak memory, all processes "
+        "| Compared with peers |",
+        "|---|---|--:|--:|--:|--:|---|",
+    ]
+    for result in results:
+        cells = [
+            result.bench.label,
+            f"`{result.bench.display}`",
+            seconds_text(result.median) if result.status == "ok" else result.status,
+            range_text(result),
+            rss_text(result.rss_kb),
+            rss_text(result.tree_kb),
+            ratio_text(result, by_key),
+        ]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines)
+
+
+@dataclass
+class Goal:
+    text: str
+    check: Callable[[dict[str, Result]], tuple[str, bool] | None]
+
+
+def _median(results: dict[str, Result], key: str) -> float | None:
+    result = results.get(key)
+    return result.median if result else None
+
+
+def _speedup(fast: str, slow: str, at_least: float) -> Callable[[dict[str, Result]], tuple[str, bool] | None]:
+    def check(results: dict[str, Result]) -> tuple[str, bool] | None:
+        a, b = _median(results, fast), _median(results, slow)
+        if a is None or b is None:
+            return None
+        return f"{b / a:.1f}×", b / a >= at_least
+
+    return check
+
+
+def _within(key: str, base: str, factor: float) -> Callable[[dict[str, Result]], tuple[str, bool] | None]:
+    def check(results: dict[str, Result]) -> tuple[str, bool] | None:
+        a, b = _median(results, key), _median(results, base)
+        if a is None or b is None:
+            return None
+        return f"{a / b:.2f}×", a / b <= factor
+
+    return check
+
+
+def _under(key: str, limit: float) -> Callable[[dict[str, Result]], tuple[str, bool] | None]:
+    def check(results: dict[str, Result]) -> tuple[str, bool] | None:
+        value = _median(results, key)
+        if value is None:
+            return None
+        return seconds_text(value), value < limit
+
+    return check
+
+
+def _rss_under(key: str, limit_mb: float) -> Callable[[dict[str, Result]], tuple[str, bool] | None]:
+    def check(results: dict[str, Result]) -> tuple[str, bool] | None:
+        result = results.get(key)
+        if result is None or result.tree_kb is None:
+            return None
+        return rss_text(result.tree_kb), result.tree_kb / 1024 < limit_mb
+
+    return check
+
+
+def _version_goal(results: dict[str, Result]) -> tuple[str, bool] | None:
+    a, b = _median(results, "version"), _median(results, "yamllint-version")
+    if a is None or b is None:
+        return None
+    return f"{seconds_text(a)} vs {seconds_text(b)}", a <= b
+
+
+GOALS = (
+    Goal("lint of the corpus ≥ 15× faster than yamllint", _speedup("lint-corpus", "yamllint-corpus", 15)),
+    Goal("lint of the corpus ≥ 4× faster than check-jsonschema", _speedup("lint-corpus", "cjs-corpus", 4)),
+    Goal("lint of the corpus within 2× of libyaml composing it", _within("lint-corpus", "compose-corpus", 2)),
+    Goal("peak memory of the corpus lint (all processes) < 100 MB", _rss_under("lint-corpus", 100)),
+    Goal("`journeyctl --version` no slower than `yamllint --version`", _version_goal),
+    Goal("lint of one map < 200 ms, whole process", _under("lint-one", 0.2)),
+    Goal("render one map to HTML ≥ 7× faster than mmdc", _speedup("render-one-html", "mmdc-one", 7)),
+    Goal("render one map to Markdown ≥ 7× faster than mmdc", _speedup("render-one-md", "mmdc-one", 7)),
+    Goal("render the large (500-stage) map to HTML < 1.5 s", _under("render-large-html", 1.5)),
+    Goal("diff of two versions of the large map < 1 s", _under("diff-large", 1.0)),
+)
+
+
+def goals_text(results: list[Result]) -> str:
+    by_key = {r.bench.key: r for r in results}
+    lines = ["| Goal | Measured | Met |", "|---|--:|:-:|"]
+    for goal in GOALS:
+        outcome = goal.check(by_key)
+        if outcome is None:
+            lines.append(f"| {goal.text} | n/a | – |")
+        else:
+            value, met = outcome
+            lines.append(f"| {goal.text} | {value} | {'yes' if met else '**no**'} |")
+    return "\n".join(lines)
+
+
+def machine_text(tools: Tools, load_before: tuple[float, ...], load_after: tuple[float, ...]) -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as handle:
+            names = [line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")]
+        if names:
+            cpu = names[0]
+    except OSError:
+        pass
+    memory = ""
+    try:
+        with open("/proc/meminfo") as handle:
+            kb = int(handle.readline().split()[1])
+        memory = f", {kb / 1024 / 1024:.0f} GB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    versions = ", ".join(tools.versions[k] for k in sorted(tools.versions))
+    return (
+        f"Machine: {cpu}, {cores} cores{memory}; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}.\n"
+        f"Tools: {versions}.\n"
+        f"Load average (1 min) before and after: {load_before[0]:.2f}, {load_after[0]:.2f}."
+    )
+
+
+def note(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark journeyctl against its peers.")
+    parser.add_argument("--quick", action="store_true", help="small corpus, one run each (CI smoke test)")
+    parser.add_argument("--output", type=Path, help="also write the markdown report to this file")
+    parser.add_argument("--json", type=Path, help="write raw results (every run's time) as JSON")
+    parser.add_argument("--runs", type=int, default=10, help="timed runs per row (default 10)")
+    parser.add_argument("--warmup", type=int, default=1, help="warm-up runs per row (default 1)")
+    parser.add_argument("--only", help="comma-separated row keys (or prefixes) to run")
+    parser.add_argument("--bench-dir", type=Path, default=ROOT / ".bench", help="corpora and outputs")
+    parser.add_argument(
+        "--allow-missing",
+        action="store_true",
+        help="in a full run, give missing peer tools an n/a row instead of failing",
+    )
+    args = parser.parse_args(argv)
+
+    load_before = os.getloadavg()
+    tools = detect_tools()
+    shape = QUICK_SHAPE if args.quick else FULL_SHAPE
+    bench_dir = args.bench_dir / "quick" if args.quick else args.bench_dir
+    bench_dir.mkdir(parents=True, exist_ok=True)
+    corpora = prepare(bench_dir, shape)
+    rows = benchmarks(tools, corpora)
+    if tools.journeyctl and "render" in tools.commands:
+        # mmdc rows read the Mermaid export; write it now so they also run alone (--only mmdc).
+        for tag, path in (("one", corpora.one_map), ("large", corpora.large)):
+            subprocess.run(
+                [
+                    tools.journeyctl,
+                    "render",
+                    str(path),
+                    "-f",
+                    "mermaid",
+                    "-o",
+                    str(corpora.out / f"{tag}.mmd"),
+                ],
+                check=False,
+                capture_output=True,
+            )
+    if args.only:
+        wanted = [w.strip() for w in args.only.split(",") if w.strip()]
+        rows = [b for b in rows if any(b.key.startswith(w) for w in wanted)]
+
+    missing = {b.key: reason for b in rows if (reason := missing_requirement(b, tools, args.quick))}
+    tool_gaps = sorted({r for r in missing.values() if r != "command not available"})
+    if tool_gaps and not args.quick and not args.allow_missing:
+        for reason in tool_gaps:
+            note(f"missing: {reason}")
+        note("install the peers (see docs/performance.md) or pass --allow-missing")
+        return 2
+
+    results: list[Result] = []
+    for bench in rows:
+        if bench.key in missing:
+            reason = missing[bench.key]
+            prefix = "skipped (quick)" if args.quick and reason != "command not available" else "n/a"
+            if reason.startswith("the large map's"):
+                prefix = "skipped (quick)"
+            results.append(Result(bench, status=f"{prefix}: {reason}"))
+            note(f"{bench.key}: {prefix}: {reason}")
+            continue
+        note(f"{bench.key}: {bench.display[:100]}")
+        result = measure(bench, tools, args.runs, args.warmup, args.quick)
+        results.append(result)
+        if result.status != "ok":
+            note(f"  {result.status}")
+        else:
+            note(
+                f"  median {seconds_text(result.median)}, peak RSS {rss_text(result.rss_kb)}, "
+                f"all processes {rss_text(result.tree_kb)}"
+            )
+    load_after = os.getloadavg()
+
+    shape_text = (
+        f"Corpus: {corpora.manifest['maps']:,} maps, {corpora.manifest['total_bytes'] / 1e6:.1f} MB "
+        f"(average {corpora.manifest['average_bytes'] / 1000:.1f} KB, "
+        f"{corpora.manifest['maps_with_defects']} with lint defects); one map: "
+        f"{corpora.one_map.stat().st_size / 1000:.1f} KB; large map: {shape['large_stages']} stages × "
+        f"{shape['large_steps']} steps, {corpora.large.stat().st_size / 1e6:.2f} MB; diff pair: "
+        f"{shape['edits']} edits."
+    )
+    timing = (
+        "Timed with hyperfine (warm-up, then N runs; median and min–max)"
+        if tools.hyperfine
+        else "Timed with the built-in harness (warm-up, then N runs; median and min–max)"
+    )
+    report = (
+        "\n\n".join(
+            [
+                markdown_table(results),
+                goals_text(results),
+                machine_text(tools, load_before, load_after)
+                + "\n"
+                + shape_text
+                + "\n"
+                + timing
+                + ". Memory from one extra run: peak RSS of the largest process (wait4), and the peak "
+                "of the summed PSS of all processes (workers included, shared pages split), sampled "
+                "every 10 ms.",
+            ]
+        )
+        + "\n"
+    )
+    print(report)
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(report, encoding="utf-8")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(
+            json.dumps({"results": [r.to_json() for r in results], "corpus": shape}, indent=1) + "\n",
+            encoding="utf-8",
+        )
+    failed = [r for r in results if r.status.startswith("failed")]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
