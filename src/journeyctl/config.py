@@ -400,65 +400,114 @@ def build_lint_config(
     registry: Registry | None = None,
 ) -> LintConfig:
     """Resolve selections against the rule catalogue and validate every rule's options."""
-    from pydantic import ValidationError
-
-    from journeyctl.lint.api import SEVERITIES
-    from journeyctl.lint.registry import ALWAYS_ON, ENGINE_RULES, INVALID_MAP, get_registry
+    from journeyctl.lint.registry import ENGINE_RULES, get_registry
 
     registry = registry or get_registry()
     overrides = overrides or Overrides()
     settings: dict[str, Any] = document.settings if document else {}
+    _check_keys(document, settings)
+    selected = _selected_codes(document, settings, overrides, registry)
+    severities, raw_options = _rule_settings(document, settings.get("rules"), registry)
+
+    active: list[ActiveRule] = []
+    for code in sorted(selected - set(ENGINE_RULES)):
+        rule = registry.get(code)
+        configured = raw_options.get(code)
+        # Defaults need no validation (and no validator build: see RuleOptions' defer_build).
+        options_model = (
+            rule.options_class.model_validate(configured)
+            if configured
+            else rule.options_class.model_construct()
+        )
+        active.append(
+            ActiveRule(code, rule.name, severities.get(code, rule.severity), rule.check, options_model)
+        )
+    engine_severity: dict[str, Severity] = {
+        code: severities.get(code, registry.get(code).severity) for code in ENGINE_RULES if code in selected
+    }
+
+    exclude = _glob_list(document, "exclude", settings["exclude"]) if "exclude" in settings else []
+    exclude.extend(overrides.exclude)
+    fail_on = overrides.fail_on or settings.get("fail-on", DEFAULT_FAIL_ON)
+    if fail_on not in FAIL_ON_CHOICES:
+        text = f"fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, not {fail_on!r}"
+        if overrides.fail_on or document is None:
+            raise ConfigError(text)
+        raise document.error(text, "fail-on")
+
+    return LintConfig(
+        rules=tuple(active),
+        known_codes=registry.code_map(),
+        root=document.root if document else ".",
+        exclude=tuple(exclude),
+        per_file_ignores=_per_file_ignores(document, settings.get("per-file-ignores"), registry),
+        fail_on=cast("FailOn", fail_on),
+        source=document.path if document else None,
+        engine_severity=engine_severity,
+    )
+
+
+def _check_keys(document: ConfigDocument | None, settings: dict[str, Any]) -> None:
+    import difflib
 
     for key in settings:
         if key in LINT_KEYS or key in OTHER_SECTIONS:
             continue
         assert document is not None
-        import difflib
-
         message = f"unknown configuration key '{key}'"
         close = difflib.get_close_matches(str(key), [*LINT_KEYS, *OTHER_SECTIONS], n=1)
         message += f" (did you mean '{close[0]}'?)" if close else "; allowed keys: " + ", ".join(LINT_KEYS)
         raise document.error(message, key, key=True)
 
-    # Which rules run.
+
+def _selected_codes(
+    document: ConfigDocument | None, settings: dict[str, Any], overrides: Overrides, registry: Registry
+) -> set[str]:
+    """select (or the preset), plus extend-select, minus ignore; invalid-map always."""
+    from journeyctl.lint.registry import ALWAYS_ON
+
     preset = overrides.preset or settings.get("preset", "recommended")
     if preset not in PRESETS:
         text = f"unknown preset {preset!r}; choose recommended or strict"
         if overrides.preset or document is None:
             raise ConfigError(text)
         raise document.error(text, "preset")
+
+    def configured(key: str) -> set[str]:
+        if key not in settings:
+            return set()
+        return _resolve_all(registry, _string_list(document, key, settings[key]), document, key)
+
     base: set[str]
     if overrides.select is not None:
         base = _resolve_all(registry, overrides.select, None, option="--select")
     elif overrides.preset is None and "select" in settings:
-        base = _resolve_all(
-            registry, _string_list(document, "select", settings["select"]), document, "select"
-        )
+        base = configured("select")
     else:
         base = set(registry.codes if preset == "strict" else registry.recommended())
-    if "extend-select" in settings:
-        values = _string_list(document, "extend-select", settings["extend-select"])
-        base |= _resolve_all(registry, values, document, "extend-select")
+    base |= configured("extend-select")
     base |= _resolve_all(registry, overrides.extend_select, None, option="--extend-select")
-    ignored: set[str] = set()
-    if "ignore" in settings:
-        ignored |= _resolve_all(
-            registry, _string_list(document, "ignore", settings["ignore"]), document, "ignore"
-        )
-    ignored |= _resolve_all(registry, overrides.ignore, None, option="--ignore")
-    selected = (base - ignored) | set(ALWAYS_ON)
+    ignored = configured("ignore") | _resolve_all(registry, overrides.ignore, None, option="--ignore")
+    return (base - ignored) | set(ALWAYS_ON)
 
-    # Per-rule severity and options.
+
+def _rule_settings(
+    document: ConfigDocument | None, rules_setting: Any, registry: Registry
+) -> tuple[dict[str, Severity], dict[str, dict[str, Any]]]:
+    """The ``rules`` table: configured severity and (validated) options, by code."""
+    from pydantic import ValidationError
+
+    from journeyctl.lint.api import SEVERITIES
+    from journeyctl.lint.registry import INVALID_MAP, options_error_messages
+
     severities: dict[str, Severity] = {}
     raw_options: dict[str, dict[str, Any]] = {}
-    rules_setting = settings.get("rules", {})
     if rules_setting is None:
-        rules_setting = {}
+        return severities, raw_options
+    assert document is not None
     if not isinstance(rules_setting, dict):
-        assert document is not None
         raise document.error("'rules' must be a mapping of rule code or name to its settings", "rules")
     for key, value in rules_setting.items():
-        assert document is not None
         try:
             rule = registry.lookup(str(key))
         except ConfigError as exc:
@@ -481,99 +530,52 @@ def build_lint_config(
         options = dict(value)
         if "severity" in options:
             severity = options.pop("severity")
+            shorthand = isinstance(rules_setting[key], str)
+            where: tuple[str | int, ...] = ("rules", key) if shorthand else ("rules", key, "severity")
             if severity not in SEVERITIES:
-                where: tuple[str | int, ...] = (
-                    ("rules", key) if isinstance(rules_setting[key], str) else ("rules", key, "severity")
-                )
                 raise document.error(
                     f"severity of rule {rule.code} must be error, warning or info, not {severity!r}", *where
                 )
             if rule.code == INVALID_MAP and severity != "error":
-                raise document.error(f"{INVALID_MAP} (invalid-map) is always an error", "rules", key)
+                raise document.error(f"{INVALID_MAP} (invalid-map) is always an error", *where)
             severities[rule.code] = cast("Severity", severity)
         raw_options[rule.code] = options
         try:
             rule.options_class.model_validate(options)
         except ValidationError as exc:
-            from journeyctl.lint.registry import options_error_messages
-
             loc, message = options_error_messages(rule, exc)[0]
-            option_key = loc[0] if loc else None
-            if option_key is None:
+            if not loc:
                 raise document.error(message, "rules", key) from None
             extra = exc.errors()[0]["type"] == "extra_forbidden"
             raise document.error(message, "rules", key, *loc, key=extra) from None
+    return severities, raw_options
 
-    active: list[ActiveRule] = []
-    for code in sorted(selected):
-        rule = registry.get(code)
-        if code in ENGINE_RULES:
-            continue
-        configured = raw_options.get(code)
-        # Defaults need no validation (and no validator build: see RuleOptions' defer_build).
-        options_model = (
-            rule.options_class.model_validate(configured)
-            if configured
-            else rule.options_class.model_construct()
-        )
-        active.append(
-            ActiveRule(code, rule.name, severities.get(code, rule.severity), rule.check, options_model)
-        )
-    engine_severity: dict[str, Severity] = {
-        code: severities.get(code, registry.get(code).severity) for code in ENGINE_RULES if code in selected
-    }
 
-    # Where rules do not run.
-    exclude: list[str] = []
-    if "exclude" in settings:
-        exclude = _glob_list(document, "exclude", settings["exclude"])
-    exclude.extend(overrides.exclude)
-    per_file: list[tuple[str, frozenset[str]]] = []
-    raw_per_file = settings.get("per-file-ignores", {}) or {}
-    if not isinstance(raw_per_file, dict):
-        assert document is not None
+def _per_file_ignores(
+    document: ConfigDocument | None, raw: Any, registry: Registry
+) -> tuple[tuple[str, frozenset[str]], ...]:
+    from journeyctl.lint.registry import ALWAYS_ON
+
+    if not raw:
+        return ()
+    assert document is not None
+    if not isinstance(raw, dict):
         raise document.error("'per-file-ignores' must be a mapping of glob to rule codes", "per-file-ignores")
-    for pattern, selectors in raw_per_file.items():
-        assert document is not None
-        values = (
-            _string_list(document, "per-file-ignores", selectors)
-            if not isinstance(selectors, list)
-            else selectors
-        )
+    result: list[tuple[str, frozenset[str]]] = []
+    for pattern, selectors in raw.items():
+        listed = isinstance(selectors, list)
+        values = selectors if listed else _string_list(document, "per-file-ignores", selectors)
         codes: set[str] = set()
         for index, selector in enumerate(values):
+            where = ("per-file-ignores", pattern, index) if listed else ("per-file-ignores", pattern)
             if not isinstance(selector, str):
-                raise document.error(
-                    f"rule codes must be text, not {selector!r}", "per-file-ignores", pattern, index
-                )
+                raise document.error(f"rule codes must be text, not {selector!r}", *where)
             try:
                 codes.update(registry.resolve(selector))
             except ConfigError as exc:
-                where = (
-                    ("per-file-ignores", pattern, index)
-                    if isinstance(selectors, list)
-                    else ("per-file-ignores", pattern)
-                )
                 raise document.error(exc.message, *where) from None
-        per_file.append((str(pattern), frozenset(codes - set(ALWAYS_ON))))
-
-    fail_on = overrides.fail_on or settings.get("fail-on", DEFAULT_FAIL_ON)
-    if fail_on not in FAIL_ON_CHOICES:
-        text = f"fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, not {fail_on!r}"
-        if overrides.fail_on or document is None:
-            raise ConfigError(text)
-        raise document.error(text, "fail-on")
-
-    return LintConfig(
-        rules=tuple(active),
-        known_codes=registry.code_map(),
-        root=document.root if document else ".",
-        exclude=tuple(exclude),
-        per_file_ignores=tuple(per_file),
-        fail_on=cast("FailOn", fail_on),
-        source=document.path if document else None,
-        engine_severity=engine_severity,
-    )
+        result.append((str(pattern), frozenset(codes - set(ALWAYS_ON))))
+    return tuple(result)
 
 
 def _glob_list(document: ConfigDocument | None, key: str, value: Any) -> list[str]:
