@@ -700,7 +700,8 @@ def mutate(journey: Node, edits: int, rng: random.Random) -> list[str]:
     def change_emotion() -> None:
         _, step = rng.choice(list(all_steps(journey)))
         old = step.get("emotion", 0)
-        step["emotion"] = max(-2, min(2, old + rng.choice((-1, 1))))
+        move = rng.choice((-1, 1))
+        step["emotion"] = old + move if -2 <= old + move <= 2 else old - move
 
     def change_action() -> None:
         _, step = rng.choice(list(all_steps(journey)))
