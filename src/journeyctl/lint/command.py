@@ -62,6 +62,35 @@ def make_console(color: str, *, stderr: bool = False) -> Any:
     return Console(**kwargs)
 
 
+def wants_color(color: str, stream: Any) -> bool:
+    """Whether to colour ``stream``: ``--color`` wins, then NO_COLOR, FORCE_COLOR, a terminal.
+
+    Decided without rich, so that uncoloured runs (CI, pipes, files) never import it.
+    """
+    if color not in COLOR_CHOICES:
+        raise UsageError(f"--color must be auto, always or never, not {color!r}")
+    if color != "auto":
+        return color == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"
+
+
+def print_styled(lines: Sequence[Sequence[tuple[str, str]]], color: str) -> None:
+    """Text output on stdout: through rich when coloured, else plain writes."""
+    if not wants_color(color, sys.stdout):
+        sys.stdout.write("".join("".join(text for text, _ in line) + "\n" for line in lines))
+        return
+    from rich.text import Text
+
+    console = make_console("always" if color == "auto" and not sys.stdout.isatty() else color)
+    for line in lines:
+        console.print(Text.assemble(*line))
+
+
 def run_lint(options: LintOptions) -> int:
     """Lint, print the report, return the exit code (0 or 1)."""
     from journeyctl.config import Overrides, load_lint_config
@@ -73,7 +102,7 @@ def run_lint(options: LintOptions) -> int:
         raise UsageError(f"unknown format {options.format!r}; choose one of {', '.join(FORMATS)}")
     if options.fail_on is not None and options.fail_on not in ("error", "warning", "info", "never"):
         raise UsageError(f"--fail-on must be error, warning, info or never, not {options.fail_on!r}")
-    console = make_console(options.color)
+    wants_color(options.color, sys.stdout)  # reject a bad --color before any work
     overrides = Overrides(
         preset=options.preset,
         select=options.select,
@@ -115,8 +144,7 @@ def run_lint(options: LintOptions) -> int:
         )
     report = make_report(findings, files, config, get_registry())
     if options.format == "text" and options.output_file is None:
-        for line in text_lines(report, statistics=options.statistics):
-            console.print(line)
+        print_styled(text_lines(report, statistics=options.statistics), options.color)
     else:
         text = render(report, options.format, statistics=options.statistics)
         if options.output_file is not None and options.output_file != "-":

@@ -32,8 +32,6 @@ from journeyctl.config import fails
 from journeyctl.lint.api import Finding
 
 if TYPE_CHECKING:
-    from rich.text import Text
-
     from journeyctl.lint.registry import RuleInfo
 
 FORMATS = ("text", "concise", "json", "sarif", "github", "junit")
@@ -98,63 +96,74 @@ def summary_line(report: LintReport) -> str:
 # --- text and concise --------------------------------------------------------------------
 
 
-def text_lines(report: LintReport, *, statistics: bool = False) -> list[Text]:
-    """Findings grouped by file, one line each with its hint below; then the summary."""
-    from rich.text import Text
+#: A line of text output: (text, rich style) segments; styles apply only when colour is on.
+StyledLine = list[tuple[str, str]]
 
-    lines: list[Text] = []
+
+def text_lines(report: LintReport, *, statistics: bool = False) -> list[StyledLine]:
+    """Findings grouped by file, one line each with its hint below; then the summary.
+
+    Plain segments rather than rich objects: rich is imported only when the
+    output is coloured (it costs start-up time).
+    """
+    lines: list[StyledLine] = []
     current: str | None = None
     width = max((len(f"{f.location.line}:{f.location.col}") for f in report.findings), default=3)
     for finding in report.findings:
         location = finding.location
         if location.path != current:
             if current is not None:
-                lines.append(Text(""))
-            lines.append(Text(location.path, style="bold underline"))
+                lines.append([])
+            lines.append([(location.path, "bold underline")])
             current = location.path
-        line = Text("  ")
-        line.append(f"{location.line}:{location.col}".ljust(width), style="dim")
-        line.append("  ")
-        line.append(finding.severity.ljust(7), style=SEVERITY_STYLES.get(finding.severity, ""))
-        line.append("  ")
-        line.append(finding.code, style="bold")
-        line.append("  ")
-        line.append(finding.message)
-        line.append(f"  [{finding.name}]", style="dim")
-        lines.append(line)
+        lines.append(
+            [
+                ("  ", ""),
+                (f"{location.line}:{location.col}".ljust(width), "dim"),
+                ("  ", ""),
+                (finding.severity.ljust(7), SEVERITY_STYLES.get(finding.severity, "")),
+                ("  ", ""),
+                (finding.code, "bold"),
+                ("  ", ""),
+                (finding.message, ""),
+                (f"  [{finding.name}]", "dim"),
+            ]
+        )
         if finding.hint:
-            hint = Text(" " * (width + 4))
-            hint.append("hint: ", style="green")
-            hint.append(finding.hint)
-            lines.append(hint)
+            lines.append([(" " * (width + 4), ""), ("hint: ", "green"), (finding.hint, "")])
     if report.findings:
-        lines.append(Text(""))
+        lines.append([])
     if statistics:
         lines.extend(statistics_lines(report))
-    lines.append(Text(summary_line(report), style="bold red" if report.failed else "bold green"))
+    lines.append([(summary_line(report), "bold red" if report.failed else "bold green")])
     return lines
 
 
-def statistics_lines(report: LintReport) -> list[Text]:
-    from rich.text import Text
-
+def statistics_lines(report: LintReport) -> list[StyledLine]:
     rows = report.statistics()
     if not rows:
         return []
     width = max(len(str(row[3])) for row in rows)
-    lines = []
+    lines: list[StyledLine] = []
     for code, name, severity, count in rows:
-        line = Text(str(count).rjust(width) + "  ")
-        line.append(code.ljust(6), style="bold")
-        line.append(f" {severity.ljust(7)} ", style=SEVERITY_STYLES.get(severity, ""))
-        line.append(name)
-        lines.append(line)
-    lines.append(Text(""))
+        lines.append(
+            [
+                (str(count).rjust(width) + "  ", ""),
+                (code.ljust(6), "bold"),
+                (f" {severity.ljust(7)} ", SEVERITY_STYLES.get(severity, "")),
+                (name, ""),
+            ]
+        )
+    lines.append([])
     return lines
 
 
+def plain(line: StyledLine) -> str:
+    return "".join(text for text, _ in line)
+
+
 def render_text(report: LintReport, *, statistics: bool = False) -> str:
-    return "".join(line.plain + "\n" for line in text_lines(report, statistics=statistics))
+    return "".join(plain(line) + "\n" for line in text_lines(report, statistics=statistics))
 
 
 def render_concise(report: LintReport, *, statistics: bool = False) -> str:
