@@ -242,6 +242,17 @@ def detect_tools() -> Tools:
         tools.versions["deepdiff"] = "deepdiff " + first_line(
             [sys.executable, "-c", "import deepdiff; print(deepdiff.__version__)"]
         )
+    if tools.check_jsonschema:
+        # check-jsonschema parses with ruamel.yaml, whose C parser is an optional extra since
+        # 0.19.1; without it the peer is several times slower, so the report says which it had.
+        tools.versions["ruamel.yaml"] = "ruamel.yaml " + first_line(
+            [
+                sys.executable,
+                "-c",
+                "import ruamel.yaml as r; y = r.YAML(typ='safe');"
+                "print(r.__version__, '(C parser)' if 'CParser' in y.Parser.__name__ else '(pure Python)')",
+            ]
+        )
     tools.versions["pyyaml"] = "PyYAML " + first_line(
         [
             sys.executable,
