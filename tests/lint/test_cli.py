@@ -166,6 +166,17 @@ def test_rules_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert [item["code"] for item in data] == registry.codes
 
 
+def test_rules_markdown_is_the_whole_reference(capsys: pytest.CaptureFixture[str]) -> None:
+    from journeyctl.lint.docs import builtin_markdown
+
+    assert run(["rules", "--format", "markdown"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# Lint rules\n")
+    # With no plugin installed, it is exactly docs/rules.md.
+    if all(rule.origin == "journeyctl" for rule in get_registry()):
+        assert out == builtin_markdown()
+
+
 @pytest.mark.parametrize("name", ["JM101", "jm101", "stage-without-touchpoints"])
 def test_rules_shows_one_rule(capsys: pytest.CaptureFixture[str], name: str) -> None:
     assert run(["rules", name]) == 0

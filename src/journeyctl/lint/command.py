@@ -204,6 +204,11 @@ def run_rules(rule: str | None, *, output_format: str = "table", color: str = "a
 
             console.print(Markdown(text))
         return 0
+    if output_format == "markdown":
+        from journeyctl.lint.docs import rules_markdown
+
+        sys.stdout.write(rules_markdown(registry))
+        return 0
     rows = [
         (
             info.code,
