@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from journeyctl.errors import JourneyError, MapInvalid
-from journeyctl.walk import Candidate, discover, is_journey_text, parallel_map
+from journeyctl.walk import Candidate, batch_gc, discover, is_journey_text, parallel_map
 
 
 @dataclass
@@ -56,4 +56,5 @@ def validate_paths(
 ) -> Iterator[FileResult]:
     """Results for every candidate file under ``paths``, in discovery order."""
     candidates = discover(paths, excludes)
-    yield from parallel_map(_Checker(max_size), candidates, jobs)
+    with batch_gc():
+        yield from parallel_map(_Checker(max_size), candidates, jobs)
