@@ -533,6 +533,14 @@ def _process_kb(pid: int, page_kb: int) -> int:
         return 0
 
 
+def _rss_kb(pid: int, page_kb: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm") as handle:
+            return int(handle.read().split()[1]) * page_kb
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _tree_kb(root: int, page_kb: int) -> int:
     total = 0
     stack = [root]
@@ -543,52 +551,69 @@ def _tree_kb(root: int, page_kb: int) -> int:
     return total
 
 
-def run_once(argv: list[str], timeout: float) -> tuple[int, float, int, int, str]:
-    """Run once: (exit code, seconds, peak RSS, peak tree PSS (both KiB), end of stderr).
+GNU_TIME = "/usr/bin/time"
 
-    Peak RSS is wait4's maxrss: the largest single process of the run (what ``/usr/bin/time
-    -f %M`` reports). Peak tree memory is the sum of PSS over the process and all its
-    descendants, sampled every 10 ms: the memory a parallel run really takes.
+
+def run_once(argv: list[str], timeout: float) -> tuple[int, float, int, int, str]:
+    """Run once: (exit code, seconds, peak RSS, peak memory of all processes (KiB), stderr end).
+
+    Peak RSS is the largest single process's maxrss as ``/usr/bin/time -f %M`` reports it.
+    It has to come from GNU time (a small process that forks the command): a child forked
+    straight from this harness would inherit the harness's own RSS in its maxrss, which
+    Linux counts up to the exec. The memory of all processes is the sum of PSS over the
+    command and its descendants, sampled every 10 ms: what a parallel run really takes.
+    Without GNU time, both figures come from the sampler.
     """
     page_kb = os.sysconf("SC_PAGE_SIZE") // 1024
-    with tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL)
-        peak = 0
-        done = threading.Event()
+    use_time = os.access(GNU_TIME, os.X_OK)
+    with tempfile.TemporaryDirectory() as tmp:
+        rss_file = Path(tmp) / "maxrss"
+        err_file = Path(tmp) / "stderr"
+        command = [GNU_TIME, "-f", "%M", "-o", str(rss_file), *argv] if use_time else argv
+        with open(err_file, "wb") as err:
+            start = time.perf_counter()
+            process = subprocess.Popen(
+                command,
+                stdout=subprocess.DEVNULL,
+                stderr=err,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+            peak_tree = peak_single = 0
+            done = threading.Event()
 
-        def sample() -> None:
-            nonlocal peak
-            while not done.is_set():
-                peak = max(peak, _tree_kb(process.pid, page_kb))
-                done.wait(0.01)
+            def sample() -> None:
+                nonlocal peak_tree, peak_single
+                while not done.is_set():
+                    roots = _children(process.pid) if use_time else [process.pid]
+                    sizes = [_tree_kb(pid, page_kb) for pid in roots]
+                    peak_tree = max(peak_tree, sum(sizes))
+                    if not use_time:
+                        peak_single = max(peak_single, _rss_kb(process.pid, page_kb))
+                    done.wait(0.01)
 
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
-        deadline = start + timeout
-        timed_out = False
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
+            sampler = threading.Thread(target=sample, daemon=True)
+            sampler.start()
+            timed_out = False
+            try:
+                process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
                 timed_out = True
-                process.kill()
-                _, status, usage = os.wait4(process.pid, 0)
-                break
-            time.sleep(0.002)
-        elapsed = time.perf_counter() - start
-        done.set()
-        sampler.join()
-        process.returncode = os.waitstatus_to_exitcode(status)
-        err.seek(0)
-        message = err.read(4000).decode("utf-8", "replace").strip()
-    rss = int(usage.ru_maxrss)
+                os.killpg(process.pid, 9)
+                process.wait()
+            elapsed = time.perf_counter() - start
+            done.set()
+            sampler.join()
+        message = err_file.read_bytes()[-4000:].decode("utf-8", "replace").strip()
+        if use_time:
+            lines = rss_file.read_text().split() if rss_file.exists() else []
+            peak_single = int(lines[-1]) if lines and lines[-1].isdigit() else 0
     if timed_out:
-        return -1, elapsed, rss, peak, f"timed out after {timeout:.0f} s"
-    # A short run may end before a sample sees it whole; the whole tree takes at least what
-    # its largest process took, so that is the floor of the figure.
-    return process.returncode, elapsed, rss, max(peak, rss), message
+        return -1, elapsed, peak_single, peak_tree, f"timed out after {timeout:.0f} s"
+    code = process.returncode
+    # A short run may end before a sample sees it whole; all processes together take at least
+    # what the largest one took, so that is the floor of the figure.
+    return code, elapsed, peak_single, max(peak_tree, peak_single), message
 
 
 def time_with_hyperfine(hyperfine: str, argv: list[str], runs: int, warmup: int) -> list[float]:
