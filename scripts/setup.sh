@@ -34,8 +34,13 @@ fi
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
-.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,bench]'
+pip_install() {
+  # Some machines configure local package folders that may be absent; pip says
+  # so once per package. Keep its real errors, drop that noise.
+  .venv/bin/python -m pip install -q --disable-pip-version-check "$@" 2> >(grep -v "^WARNING: Location '" >&2)
+}
+pip_install --upgrade pip
+pip_install -e '.[test,bench]'
 
 # mermaid-cli drives the system Chromium (see tools/mermaid/puppeteer.json);
 # puppeteer must not try to download a browser of its own.

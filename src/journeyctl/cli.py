@@ -392,7 +392,9 @@ def render(
     output_format: Annotated[
         str,
         typer.Option(
-            "--format", "-f", metavar="FORMAT",
+            "--format",
+            "-f",
+            metavar="FORMAT",
             help="Output format: html, md, mermaid, dot, svg, png, pdf, or a plugin's "
             "(see 'journeyctl formats').",
         ),
@@ -400,7 +402,9 @@ def render(
     output: Annotated[
         str | None,
         typer.Option(
-            "--output", "-o", metavar="OUT",
+            "--output",
+            "-o",
+            metavar="OUT",
             help="File, or directory for several maps; '-' for stdout (the default for one map in a text "
             "format).",
         ),
@@ -408,7 +412,9 @@ def render(
     option: Annotated[
         list[str] | None,
         typer.Option(
-            "--option", "-O", metavar="KEY=VALUE",
+            "--option",
+            "-O",
+            metavar="KEY=VALUE",
             help="A renderer option, e.g. -O layout=compact -O backstage=true (repeatable; "
             "'journeyctl formats' lists them).",
         ),
@@ -432,8 +438,13 @@ def render(
     extra = [*(option or []), *([f"stages={stages}"] if stages is not None else [])]
     raise typer.Exit(
         run_render(
-            paths, output_format, output, extra,
-            max_size=max_file_size_option(max_file_size), jobs=jobs, quiet=quiet,
+            paths,
+            output_format,
+            output,
+            extra,
+            max_size=max_file_size_option(max_file_size),
+            jobs=jobs,
+            quiet=quiet,
         )
     )
 
