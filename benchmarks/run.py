@@ -315,27 +315,22 @@ def display_path(path: Path | str) -> str:
 
 
 def show(argv: list[str], corpora: Corpora) -> str:
-    """A readable command line: tool names without directories, the long file list summarised."""
+    """A readable command line: tool names without directories, a long file list summarised."""
     files = {str(p) for p in corpora.files}
+    listed = sum(1 for arg in argv if arg in files)
     parts: list[str] = []
-    listed = 0
     for index, arg in enumerate(argv):
-        if arg in files:
-            listed += 1
+        if arg in files and listed > 1:
+            if not parts or not parts[-1].startswith("<"):
+                parts.append(f"<{listed:,} files>")
             continue
         if index == 0:
             arg = Path(arg).name
         elif arg == sys.executable:
             arg = "python"
-        elif arg.startswith("/") or arg.startswith(str(ROOT)):
+        elif arg.startswith("/"):
             arg = display_path(arg)
-        if "\n" in arg:
-            arg = "'…'"
-        parts.append(arg if arg == "'…'" else shlex.quote(arg))
-    if listed == 1:
-        parts.append(shlex.quote(display_path(next(a for a in argv if a in files))))
-    elif listed:
-        parts.append(f"<{listed:,} files>")
+        parts.append("'…'" if "\n" in arg else shlex.quote(arg))
     return " ".join(parts)
 
 
