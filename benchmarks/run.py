@@ -966,7 +966,7 @@ def main(argv: list[str] | None = None) -> int:
                 + shape_text
                 + "\n"
                 + timing
-                + ". Memory from one extra run: peak RSS of the largest process (wait4), and for "
+                + ". Memory from one extra run: peak RSS of the largest process (GNU time %M), and for "
                 "all processes the peak of their summed PSS (workers included, shared pages split), "
                 "sampled every 10 ms, or the largest process's peak RSS when that is more.",
             ]
