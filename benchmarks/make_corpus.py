@@ -491,12 +491,12 @@ def scalar(value: Any) -> str:
         return "false"
     if isinstance(value, (int, float)):
         return repr(value)
-    value = str(value)
-    if _DATE.match(value):  # plain, as people write dates; the loader reads it as text
-        return value
-    if _PLAIN.match(value) and not _RESERVED.match(value) and " #" not in value and not value.endswith(" "):
-        return value
-    return json.dumps(value, ensure_ascii=False)
+    text = str(value)
+    if _DATE.match(text):  # plain, as people write dates; the loader reads it as text
+        return text
+    if _PLAIN.match(text) and not _RESERVED.match(text) and " #" not in text and not text.endswith(" "):
+        return text
+    return json.dumps(text, ensure_ascii=False)
 
 
 def wrap(words: str, width: int) -> list[str]:
