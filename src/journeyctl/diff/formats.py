@@ -200,8 +200,11 @@ def render_markdown(report: DiffReport) -> str:
     """A pull-request comment: a summary table, then each map's changes, regressions first."""
     import jinja2
 
+    from journeyctl.templating import bytecode_cache
+
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("journeyctl.diff", "templates"),
+        bytecode_cache=bytecode_cache(),
         autoescape=False,  # markdown, not HTML: user text is escaped by md_escape
         keep_trailing_newline=True,
         trim_blocks=True,

@@ -472,8 +472,11 @@ def environment() -> jinja2.Environment:
     """The jinja2 environment for the HTML and site templates: autoescape always on."""
     import jinja2
 
+    from journeyctl.templating import bytecode_cache
+
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        bytecode_cache=bytecode_cache(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -113,8 +113,11 @@ def _finalize(value: Any) -> str:
 def environment() -> jinja2.Environment:
     import jinja2
 
+    from journeyctl.templating import bytecode_cache
+
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("journeyctl.renderers", "templates"),
+        bytecode_cache=bytecode_cache(),
         autoescape=False,
         finalize=_finalize,
         trim_blocks=True,
