@@ -462,6 +462,90 @@ def formats(
     raise typer.Exit(run_formats(as_json=as_json, verbose=verbose))
 
 
+@app.command()
+def init(
+    directory: Annotated[
+        str, typer.Argument(metavar="[DIR]", help="Where to lay out the repository (created if missing).")
+    ] = ".",
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Also replace generated tooling that differs (CI workflow, pre-commit, editor and git "
+            "settings, the schema copy); maps, shared files and .journeyctl.yaml are never replaced.",
+        ),
+    ] = False,
+) -> None:
+    """Start a repository of journey maps: config, a starter map, shared personas, CI, editor settings.
+
+    Creates only what is missing and says what it skipped; running it again
+    changes nothing. Exit 0 on success, 2 on a usage error.
+    """
+    from journeyctl.scaffold.command import run_init
+
+    raise typer.Exit(run_init(directory, force=force))
+
+
+@app.command()
+def new(
+    template: Annotated[
+        str,
+        typer.Argument(metavar="[TEMPLATE]", help="blank, retail-purchase, saas-onboarding or support-case."),
+    ] = "blank",
+    list_templates: Annotated[bool, typer.Option("--list", help="List the templates and exit.")] = False,
+    title: Annotated[str | None, typer.Option("--title", metavar="TEXT", help="The map's title.")] = None,
+    map_id: Annotated[
+        str | None,
+        typer.Option("--id", metavar="ID", help="The map's id (default: made from the title)."),
+    ] = None,
+    stage: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--stage",
+            metavar="NAME",
+            help="A stage, in order (repeatable); a template stage of that name keeps its content.",
+            show_default=False,
+        ),
+    ] = None,
+    persona: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--persona",
+            metavar="NAME",
+            help="A persona (repeatable); replaces the template's, taking over their steps in order.",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="PATH",
+            help="File or directory to write (default: <id>.yaml here; '-' for stdout). Never overwritten.",
+        ),
+    ] = None,
+) -> None:
+    """Write a new journey map from a template; `journeyctl lint` on it lists what is left to fill in.
+
+    Exit 0 on success, 2 on a usage error (unknown template, a file that exists).
+    """
+    from journeyctl.scaffold.command import run_new, run_new_list
+
+    if list_templates:
+        raise typer.Exit(run_new_list())
+    raise typer.Exit(
+        run_new(
+            template,
+            title=title,
+            map_id=map_id,
+            stages=stage or [],
+            personas=persona or [],
+            output=output,
+        )
+    )
+
+
 def run(args: list[str]) -> int:
     """Run the CLI with ``args``; returns the exit code instead of exiting."""
     try:
