@@ -546,6 +546,31 @@ def new(
     )
 
 
+@app.command()
+def preview(
+    path: Annotated[
+        str, typer.Argument(metavar="PATH", help="A map file, or a directory of maps (served as a site).")
+    ],
+    port: Annotated[
+        int,
+        typer.Option("--port", "-p", min=0, max=65535, help="Port on 127.0.0.1 (0 picks a free one)."),
+    ] = 8765,
+    open_browser: Annotated[bool, typer.Option("--open", help="Open the page in the web browser.")] = False,
+    max_file_size: MaxFileSize = None,
+) -> None:
+    """Serve maps as HTML on 127.0.0.1, re-rendered on every save; the browser reloads by itself.
+
+    A map that stops loading shows its located errors in the page until it is
+    fixed. Ctrl-C stops the preview (exit 0); a missing path or a port in use
+    exits 2.
+    """
+    from journeyctl.preview import run_preview
+
+    raise typer.Exit(
+        run_preview(path, port=port, open_browser=open_browser, max_size=max_file_size_option(max_file_size))
+    )
+
+
 def run(args: list[str]) -> int:
     """Run the CLI with ``args``; returns the exit code instead of exiting."""
     try:
