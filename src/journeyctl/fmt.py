@@ -50,6 +50,8 @@ DASH_WIDTH = 2
 _NO_WRAP = 1 << 20
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+#: A block scalar's header (``|``, ``>-``, ``|2+``...) followed by a comment.
+_BLOCK_HEADER_COMMENT = re.compile(r"[|>][-+0-9]*\s+(#.*)$")
 
 
 class FormatterBug(Exception):
@@ -191,11 +193,13 @@ class _Comments:
     eol: dict[int, str] = field(default_factory=dict)
     full: dict[int, str] = field(default_factory=dict)
     blank: set[int] = field(default_factory=set)
+    #: Comments on a block scalar's header line (``key: |  # note``): ruamel keeps them there.
+    scalar_header: dict[int, str] = field(default_factory=dict)
     #: The line of an explicit ``---`` document start, kept where it was among the header comments.
     document_start: int | None = None
 
     def texts(self) -> list[str]:
-        return sorted([*self.eol.values(), *self.full.values()])
+        return sorted([*self.eol.values(), *self.full.values(), *self.scalar_header.values()])
 
 
 def scan_comments(text: str, path: str) -> _Comments:
@@ -216,6 +220,7 @@ def scan_comments(text: str, path: str) -> _Comments:
     flow_depth = 0
     flow_start = 0
     document_start: int | None = None
+    scalar_header: dict[int, str] = {}
     try:
         tokens = list(yaml.scan(text, Loader=yaml.CSafeLoader))
     except yaml.YAMLError as exc:  # the loader has accepted the text, so this is unexpected
@@ -242,6 +247,9 @@ def scan_comments(text: str, path: str) -> _Comments:
             inside_end = last_line
             if token.style in ("|", ">"):
                 header = lines[start.line][start.column :]
+                note = _BLOCK_HEADER_COMMENT.match(header)
+                if note:
+                    scalar_header[start.line] = note.group(1).rstrip()
                 if "+" not in header.split("#", 1)[0]:
                     # Trailing blank lines are not the scalar's (clip or strip chomping).
                     while inside_end > start.line and not lines[inside_end].strip():
@@ -251,7 +259,7 @@ def scan_comments(text: str, path: str) -> _Comments:
                 continue
         if end.line == last_line or end.column > 0:
             content_end[end.line] = max(content_end.get(end.line, 0), end.column)
-    comments = _Comments(document_start=document_start)
+    comments = _Comments(document_start=document_start, scalar_header=scalar_header)
     for number, line in enumerate(lines):
         stripped = line.strip()
         if number in covered and number not in content_end:
@@ -306,12 +314,6 @@ def _is_block(value: Any) -> bool:
     if isinstance(value, (CommentedMap, CommentedSeq)):
         return bool(value) and not value.fa.flow_style()
     return False
-
-
-def _is_block_scalar(value: Any) -> bool:
-    from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
-
-    return isinstance(value, (LiteralScalarString, FoldedScalarString))
 
 
 def _children(container: Any) -> Iterator[tuple[Any, Any]]:
@@ -472,10 +474,6 @@ def _attach(root: Any, tree: _Tree) -> None:
                     carried.append(eol)
                 visit(value, column + DASH_WIDTH)
                 continue
-            if eol and _is_block_scalar(value):
-                # ``key: |  # note``: ruamel can only write the note after the scalar's text.
-                carried.append(eol)
-                eol = None
             slots.append(_Slot(container, key, 2 if is_map else 0, eol))
             if block:
                 visit(
