@@ -546,6 +546,47 @@ def new(
     )
 
 
+@app.command("fmt")
+def fmt_command(
+    paths: Paths,
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; list the files that would change (exit 1 if any).")
+    ] = False,
+    show_diff: Annotated[
+        bool, typer.Option("--diff", help="Write nothing; print what would change as unified diffs.")
+    ] = False,
+    skip_non_maps: Annotated[
+        bool,
+        typer.Option(
+            "--skip-non-maps",
+            help="Skip named files that are not journey maps (for pre-commit, which passes every YAML file).",
+        ),
+    ] = False,
+    max_file_size: MaxFileSize = None,
+    jobs: Jobs = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line on stderr.")] = False,
+) -> None:
+    """Format journey maps: canonical key order and layout, comments kept, data unchanged.
+
+    Files that do not validate are left untouched. Exit 0 when done (or nothing to
+    do), 1 when --check/--diff found files to reformat, 2 for invalid files or a
+    usage error.
+    """
+    from journeyctl.fmt_command import run_fmt
+
+    raise typer.Exit(
+        run_fmt(
+            paths,
+            check=check,
+            diff=show_diff,
+            max_size=max_file_size_option(max_file_size),
+            jobs=jobs,
+            skip_non_maps=skip_non_maps,
+            quiet=quiet,
+        )
+    )
+
+
 @app.command()
 def preview(
     path: Annotated[
