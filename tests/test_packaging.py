@@ -27,8 +27,9 @@ def test_wheel_has_every_package_data_file(tmp_path: Path) -> None:
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, source / name)
     shutil.copytree(ROOT / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    build = ["wheel", "--no-deps", "--no-build-isolation", "-q", "-w", "out", "./source"]
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", "out", "./source"],
+        [sys.executable, "-m", "pip", *build],
         cwd=tmp_path,
         check=True,
         capture_output=True,

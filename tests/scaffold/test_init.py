@@ -59,6 +59,8 @@ def test_init_writes_every_file_and_they_validate_and_lint_clean(
     assert "No findings in 2 files." in capsys.readouterr().out
     # Not just quiet under the recommended preset: the starter is complete.
     assert run_in(repo, ["lint", "--preset", "strict", "."]) == 0
+    # ... and already in the formatter's layout, so `journeyctl fmt --check` can gate CI from day one.
+    assert run_in(repo, ["fmt", "--check", "."]) == 0
     assert (repo / SCHEMA_COPY).read_text() == schema_text()
     starter = (repo / STARTER_MAP).read_text()
     assert f"reviewed: {datetime.date.today().isoformat()} " in starter

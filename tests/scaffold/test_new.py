@@ -18,7 +18,14 @@ from journeyctl.config import LintConfig
 from journeyctl.lint.engine import lint_map
 from journeyctl.loader import load_bytes
 from journeyctl.scaffold import TEMPLATES
-from journeyctl.scaffold.new_map import MAP_TEMPLATES, NewMapRequest, build_map, map_text, slugify
+from journeyctl.scaffold.new_map import (
+    MAP_TEMPLATES,
+    NewMapRequest,
+    build_map,
+    load_template,
+    map_text,
+    slugify,
+)
 
 HERE = Path(__file__).resolve().parent
 GOLDENS = HERE / "goldens"
@@ -59,6 +66,9 @@ def test_every_template_has_a_case_and_is_small() -> None:
     for template in MAP_TEMPLATES:
         size = (TEMPLATES / "maps" / template.file).stat().st_size
         assert size < 2600, f"{template.file} is {size} bytes: a template is a starting point, keep it small"
+        # A comma inside a flow list splits a goal in two ("..., quickly"): every goal reads as a sentence.
+        for stage in load_template(template)["stages"]:
+            assert all(goal[0].isupper() for goal in stage.get("goals", [])), stage["goals"]
 
 
 @pytest.mark.parametrize("template", MAP_TEMPLATES, ids=lambda t: t.name)
@@ -152,6 +162,13 @@ def test_new_writes_id_yaml_and_never_overwrites(tmp_path: Path, capsys: pytest.
     code, _, err = new(tmp_path, "blank", "-o", "maps/", capsys=capsys)
     assert code == 0, err
     assert (tmp_path / "maps" / "new-journey.yaml").is_file()
+    # Written by the formatter: nothing for `journeyctl fmt --check` to change.
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        assert run(["fmt", "--check", "."]) == 0
+    finally:
+        os.chdir(old)
 
 
 def test_new_to_stdout_and_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

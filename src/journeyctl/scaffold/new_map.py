@@ -22,10 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from journeyctl.errors import UsageError
+from journeyctl.fmt import dump_map
 from journeyctl.scaffold import TEMPLATES
-
-# The one line to change when journeyctl.fmt lands: `from journeyctl.fmt import dump_map`.
-from journeyctl.scaffold.map_writer import dump_map
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 SLUG_MAX = 80
