@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -119,9 +120,11 @@ def test_init_on_a_file_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureF
 
 def test_the_pre_commit_hook_is_the_published_one() -> None:
     published = {hook["id"]: hook for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
-    local = yaml.safe_load(init_text(".pre-commit-config.yaml"))["repos"][0]["hooks"][0]
-    for key in ("id", "entry", "files", "require_serial"):
-        assert local[key] == published["journeyctl-lint"][key]
+    hooks = yaml.safe_load(init_text(".pre-commit-config.yaml"))["repos"][0]["hooks"]
+    assert [hook["id"] for hook in hooks] == ["journeyctl-fmt", "journeyctl-lint"]
+    for hook in hooks:
+        for key in ("id", "name", "entry", "files", "require_serial"):
+            assert hook[key] == published[hook["id"]][key]
 
 
 def init_text(path: str) -> str:
@@ -225,7 +228,8 @@ def test_pre_commit_runs_the_hook_on_the_scaffold(git_repo: Path) -> None:
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "journeyctl lint" in result.stdout and "Passed" in result.stdout
+    assert re.search(r"^journeyctl fmt\.+Passed$", result.stdout, re.M), result.stdout
+    assert re.search(r"^journeyctl lint\.+Passed$", result.stdout, re.M), result.stdout
 
 
 def test_editor_settings_map_the_schema_copy() -> None:
