@@ -309,8 +309,16 @@ def watch_root(path: str) -> Path:
     return find_repository_root(start if str(start) else Path("."))
 
 
-def _watched(change: Any, path: str) -> bool:
-    return path.endswith(WATCHED_SUFFIXES)
+def map_filter() -> Callable[[Any, str], bool]:
+    """Changes to YAML and TOML files, outside what watchfiles ignores by default (.git, node_modules...)."""
+    import watchfiles
+
+    default = watchfiles.DefaultFilter()
+
+    def watched(change: Any, path: str) -> bool:
+        return path.endswith(WATCHED_SUFFIXES) and default(change, path)
+
+    return watched
 
 
 def report_build(build: Build, write: Callable[[str], Any]) -> None:
@@ -349,7 +357,7 @@ def run_preview(
 
             threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
         for _changes in watchfiles.watch(
-            watch_root(path), watch_filter=_watched, debounce=200, step=50, stop_event=stop
+            watch_root(path), watch_filter=map_filter(), debounce=200, step=50, stop_event=stop
         ):
             report_build(site.rebuild(), write)
     except KeyboardInterrupt:

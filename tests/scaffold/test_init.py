@@ -118,6 +118,14 @@ def test_init_on_a_file_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureF
     assert f"error: {target}: exists and is not a directory" in capsys.readouterr().err
 
 
+def test_an_unwritable_place_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A file where a directory must go fails for root too (unlike a read-only directory).
+    (tmp_path / "maps").write_text("not a directory")
+    assert run(["init", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert f"error: cannot write {tmp_path / STARTER_MAP}:" in err and "Traceback" not in err
+
+
 def test_the_pre_commit_hook_is_the_published_one() -> None:
     published = {hook["id"]: hook for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
     hooks = yaml.safe_load(init_text(".pre-commit-config.yaml"))["repos"][0]["hooks"]

@@ -63,7 +63,8 @@ def output_path(output: str | None, map_id: str) -> str:
         return os.path.join(output, f"{map_id}.yaml")
     if not output.endswith((".yaml", ".yml")):
         raise UsageError(
-            f"-o {output}: a journey map file ends in .yaml or .yml (journeyctl finds maps by it)"
+            f"-o {output}: a journey map file ends in .yaml or .yml (journeyctl finds maps by it); "
+            "for a directory, end it with '/'"
         )
     return output
 
@@ -110,7 +111,11 @@ def run_new(
     if target == "-":
         sys.stdout.write(text)
         return EXIT_OK
-    if not write_new(target, text.encode("utf-8")):
+    try:
+        written = write_new(target, text.encode("utf-8"))
+    except OSError as exc:
+        raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
+    if not written:
         raise UsageError(
             f"{target} exists; journeyctl new never overwrites a file: choose another -o or --id"
         )

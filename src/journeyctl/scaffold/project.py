@@ -121,7 +121,10 @@ def init_project(
             result = FileResult(file, "skipped", reason)
         else:
             data = file_content(file, today=day)
-            result = _place(target, data, file, force, write_new, write_atomic)
+            try:
+                result = _place(target, data, file, force, write_new, write_atomic)
+            except OSError as exc:  # a read-only or foreign directory: the user's to fix, not a bug
+                raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
         results.append(result)
         if report is not None:
             report(result)
