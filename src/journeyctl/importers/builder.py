@@ -61,6 +61,36 @@ class StageDraft:
     opportunities: list[dict[str, Any]] = field(default_factory=list)
 
 
+#: Channel names that say their kind (compared as slugs); any other name is of kind "other".
+CHANNEL_KINDS = {
+    **{kind: kind for kind in ("web", "app", "email", "sms", "social", "chat", "phone", "post", "partner")},
+    "website": "web",
+    "online": "web",
+    "mobile-app": "app",
+    "e-mail": "email",
+    "text": "sms",
+    "text-message": "sms",
+    "text-messages": "sms",
+    "live-chat": "chat",
+    "call": "phone",
+    "phone-call": "phone",
+    "call-centre": "phone",
+    "call-center": "phone",
+    "store": "physical",
+    "shop": "physical",
+    "in-store": "physical",
+    "in-person": "physical",
+    "branch": "physical",
+    "letter": "post",
+    "mail": "post",
+    "instagram": "social",
+    "facebook": "social",
+    "social-media": "social",
+    "advert": "advertising",
+    "ads": "advertising",
+    "advertising": "advertising",
+}
+
 #: Placeholder channel for touchpoints whose source names no channel (the format requires one).
 UNASSIGNED_CHANNEL = {"id": "unassigned", "name": "Channel not recorded yet", "kind": "other"}
 
@@ -96,13 +126,14 @@ class MapBuilder:
         return self._personas[name]
 
     def channel(self, name: str) -> str:
-        """The id of the channel called ``name`` (kind ``other``: the source says no more)."""
+        """The id of the channel called ``name``; its kind from its name ("Website": web), else other."""
         key = name.strip().casefold()
         if key not in self._channels:
             ident = slug(name, f"channel-{len(self._channels) + 1}")
             while any(c["id"] == ident for c in self._channels.values()):
                 ident += "-2"
-            self._channels[key] = {"id": ident, "name": name.strip(), "kind": "other"}
+            kind = CHANNEL_KINDS.get(slug(name, ""), "other")
+            self._channels[key] = {"id": ident, "name": name.strip(), "kind": kind}
         return str(self._channels[key]["id"])
 
     def stage(self, name: str, *, ident: str | None = None, phase: str | None = None) -> StageDraft:
@@ -178,11 +209,14 @@ class MapBuilder:
         stage.pain_points.append(item)
         return ident
 
-    def opportunity(self, stage: StageDraft, description: str) -> str:
+    def opportunity(self, stage: StageDraft, description: str, *, addresses: list[str] | None = None) -> str:
         ident = self._opportunity_ids.claim(
             description, f"opportunity-{len(self._opportunity_ids.taken) + 1}"
         )
-        stage.opportunities.append({"id": ident, "description": description.strip()})
+        item: dict[str, Any] = {"id": ident, "description": description.strip()}
+        if addresses:
+            item["addresses"] = list(addresses)
+        stage.opportunities.append(item)
         return ident
 
     def _step_personas(self, step: dict[str, Any], notices: list[Notice]) -> dict[str, Any]:

@@ -15,9 +15,12 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from journeyctl.errors import UsageError
+
+if TYPE_CHECKING:
+    from journeyctl.importers import ImportedMap
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -34,11 +37,15 @@ class _Output:
     summary: str
 
 
-def _header(origin: str, importer_name: str) -> str:
-    return (
-        f"Imported from {origin} by 'journeyctl import' ({importer_name}).\n"
+def map_text(imported: ImportedMap, importer_name: str) -> str:
+    """The file ``journeyctl import`` writes for one map: fmt's canonical text under a header."""
+    from journeyctl.fmt import dump_map
+
+    header = (
+        f"Imported from {imported.origin} by 'journeyctl import' ({importer_name}).\n"
         "Run 'journeyctl lint' on this file: its findings are what is left to fill in."
     )
+    return dump_map(imported.data, header=header)
 
 
 def _counts(data: dict[str, Any]) -> str:
@@ -71,7 +78,6 @@ def run_import(
     """Import ``source``; print notices and a summary on stderr; the exit code."""
     from journeyctl.cli import print_error
     from journeyctl.errors import JourneyError, MapInvalid
-    from journeyctl.fmt import dump_map
     from journeyctl.importers import get_importer, importer_for, parse_options
     from journeyctl.lint.engine import lint_map
     from journeyctl.loader import load_bytes, read_file
@@ -97,18 +103,28 @@ def run_import(
             f"{source} holds {len(maps)} journeys: give -o DIR to write one map per journey "
             f"({', '.join(m.data['id'] + '.yaml' for m in maps[:4])}{', ...' if len(maps) > 4 else ''})"
         )
-    outputs: list[_Output] = []
+    targets: list[str | None] = []
     for imported in maps:
-        text_out = dump_map(imported.data, header=_header(imported.origin, importer.NAME))
         if output in (None, "-"):
-            target = None
+            targets.append(None)
         elif to_directory:
-            target = os.path.join(str(output), f"{imported.data['id']}.yaml")
+            targets.append(os.path.join(str(output), f"{imported.data['id']}.yaml"))
         else:
-            target = str(output)
-        name = target or "<stdout>"
+            targets.append(str(output))
+    for target in targets:
+        if target is None:
+            continue
+        if _same_file(target, source):
+            raise UsageError(f"-o {target}: that is the source being imported; choose another file")
+        if os.path.isdir(target):
+            raise UsageError(f"-o {target}: is a directory")
+        if os.path.exists(target) and not force:
+            raise UsageError(f"{target} exists; give --force to replace it, or another -o")
+    outputs: list[_Output] = []
+    for imported, target in zip(maps, targets, strict=True):
+        text_out = map_text(imported, importer.NAME)
         try:
-            loaded = load_bytes(text_out.encode("utf-8"), name)
+            loaded = load_bytes(text_out.encode("utf-8"), target or "<stdout>")
         except MapInvalid as exc:
             raise ImporterBug(
                 f"the {importer.NAME} importer built an invalid map from {source}: {exc.errors[0]}"
@@ -120,15 +136,6 @@ def run_import(
         outputs.append(_Output(text_out, target, summary))
         for notice in sorted(imported.notices, key=lambda n: n.location):
             print_error(JourneyError(notice.message, notice.location), severity="warning")
-    for item in outputs:
-        if item.target is None:
-            continue
-        if _same_file(item.target, source):
-            raise UsageError(f"-o {item.target}: that is the source being imported; choose another file")
-        if os.path.isdir(item.target):
-            raise UsageError(f"-o {item.target}: is a directory")
-        if os.path.exists(item.target) and not force:
-            raise UsageError(f"{item.target} exists; give --force to replace it, or another -o")
     for item in outputs:
         if item.target is None:
             sys.stdout.write(item.text)

@@ -212,8 +212,16 @@ def read_table(text: str, path: str) -> _Table:
 
 
 def _split(value: str, *, short: bool) -> list[str]:
-    """Items of a cell: one per line (bullets removed); short items (names) also split at ',' and ';'."""
-    pieces = re.split(r"[\n;,]" if short else r"\n", value)
+    """Items of a cell: one per line (bullets removed).
+
+    Names (``short``: personas, touchpoints) are also separated by ';', or by ','
+    when the cell has neither ';' nor a line break ("Google, Website"), so that a
+    name with a comma survives as ``Maya, buying a gift;``.
+    """
+    if short:
+        pieces = re.split(r"[\n;]", value) if re.search(r"[\n;]", value) else value.split(",")
+    else:
+        pieces = value.split("\n")
     items = [_BULLET.sub("", piece).strip() for piece in pieces]
     return [item for item in items if item]
 
@@ -312,10 +320,10 @@ def _add_entry(builder: MapBuilder, stage: StageDraft, entry: _Entry, table: _Ta
                 break
         for name in _split(text("touchpoints"), short=True):
             builder.touchpoint(stage, name, channel=text("channel") or None)
-    for description in _split(text("pain_points"), short=False):
-        builder.pain_point(stage, description, step=step_id)
+    pains = [builder.pain_point(stage, d, step=step_id) for d in _split(text("pain_points"), short=False)]
     for description in _split(text("opportunities"), short=False):
-        builder.opportunity(stage, description)
+        # Beside a step's pain points, an opportunity addresses them (as the csv renderer places it).
+        builder.opportunity(stage, description, addresses=pains if step_id is not None else [])
 
 
 def import_source(text: str, path: str, options: Options) -> list[ImportedMap]:
