@@ -108,3 +108,10 @@ def test_installed_entry_point_writes_a_map_that_lints(workdir: Path) -> None:
     assert "stage-without-touchpoints" in lint.stdout
     fmt = subprocess.run([journeyctl, "fmt", "--check", "bike.yaml"], capture_output=True, text=True)
     assert fmt.returncode == 0  # written as fmt writes it
+
+
+def test_a_csv_not_in_utf8_is_located(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (workdir / "board.csv").write_bytes("Stage,Doing\nCaf\u00e9,Orders\n".encode("cp1252"))
+    code, _, err = cli(capsys, "board.csv")
+    assert code == 2
+    assert err.startswith("board.csv:2:4: error: file is not valid UTF-8: byte 0xe9 cannot be decoded")
