@@ -612,6 +612,76 @@ def preview(
     )
 
 
+@app.command("import")
+def import_command(
+    source: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="SOURCE",
+            help="A Mermaid file (.mmd), a Markdown file with Mermaid journey blocks, or a CSV file.",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="OUT",
+            help="The map file to write, or a directory (one map per journey); default: stdout.",
+        ),
+    ] = None,
+    source_format: Annotated[
+        str | None,
+        typer.Option("--from", metavar="FORMAT", help="Source format (default: from the file name)."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing output file.")] = False,
+    clamp: Annotated[
+        bool | None,
+        typer.Option(
+            "--clamp",
+            help="Bring scores outside their scale, or not whole, into range (with a warning) "
+            "instead of failing.",
+            show_default=False,
+        ),
+    ] = None,
+    shape: Annotated[
+        str | None,
+        typer.Option(
+            "--shape",
+            metavar="grid|long",
+            help="CSV only: a grid (lanes as rows, one column per step) or long (one row per step); "
+            "default: detected.",
+            show_default=False,
+        ),
+    ] = None,
+    list_formats: Annotated[bool, typer.Option("--list", help="List the source formats and exit.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
+) -> None:
+    """Import journeys from Mermaid journey diagrams or CSV (journey-map spreadsheets) as maps.
+
+    The map is written as 'journeyctl fmt' writes it, with a comment saying where it
+    came from; 'journeyctl lint' then shows what is left to fill in. Exit 0 on
+    success, 2 for a source that cannot be read (each problem located) or a usage error.
+    """
+    from journeyctl.importers.command import run_import, run_list_importers
+
+    if list_formats:
+        raise typer.Exit(run_list_importers())
+    if source is None:
+        raise UsageError("give the file to import (journeyctl import --list shows the formats)")
+    raise typer.Exit(
+        run_import(
+            source,
+            output=output,
+            source_format=source_format,
+            force=force,
+            options={"clamp": clamp, "shape": shape},
+            quiet=quiet,
+        )
+    )
+
+
 def run(args: list[str]) -> int:
     """Run the CLI with ``args``; returns the exit code instead of exiting."""
     try:

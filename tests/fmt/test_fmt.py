@@ -212,3 +212,11 @@ def test_dump_map_without_header_and_awkward_text() -> None:
     text = dump_map(data)
     assert text.startswith("journeyctl: 1\n")
     assert plain(text) == data
+
+
+def test_the_before_and_after_of_docs_fmt_md() -> None:
+    text = (ROOT / "docs" / "fmt.md").read_text()
+    section = text.split("Before and after:", 1)[1]
+    before, after = (block.split("\n", 1)[1] for block in section.split("```yaml")[1:3])
+    before, after = before.split("```", 1)[0], after.split("```", 1)[0]
+    assert format_text(before, path="doc.yaml") == after
