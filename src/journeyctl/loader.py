@@ -3,15 +3,19 @@
 ``load_file`` and ``load_bytes`` return a ``LoadedMap`` (the model plus the
 source positions of everything in it) or raise ``MapInvalid`` holding every
 problem found, each with ``path:line:col``. Files are checked in three passes:
-YAML (syntax, duplicate keys, tags, alias bombs), the format (pydantic models),
-then identity (unique ids, references that resolve).
+YAML (syntax, duplicate keys, tags, alias bombs, nesting, characters), the format
+(pydantic models), then identity (unique ids, references that resolve). Only
+regular files are read, never more than the size cap allows, and a file reports
+at most ``MAX_ERRORS_PER_FILE`` errors, the rest counted in the last one.
 """
 
 from __future__ import annotations
 
 import difflib
+import errno
 import gc
 import os
+import stat
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator
@@ -28,7 +32,7 @@ from journeyctl.errors import (
     SchemaError,
 )
 from journeyctl.location import Location
-from journeyctl.yamlsource import DEFAULT_MAX_FILE_SIZE, SourceMap, parse
+from journeyctl.yamlsource import DEFAULT_MAX_FILE_SIZE, SourceMap, parse, size_limit_error
 
 if typing.TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
@@ -76,24 +80,107 @@ def max_file_size_from_env() -> int | None:
     return value or None
 
 
-def read_file(path: str | Path) -> bytes:
-    """The bytes of a file, or a LoadError that says plainly what is wrong."""
+def read_file(path: str | Path, *, max_size: int | None = None) -> bytes:
+    """The bytes of a regular file, or a LoadError that says plainly what is wrong.
+
+    With ``max_size``, a larger file is refused having read at most one byte past the cap.
+    """
+    data, size = read_head(path, max_size)
+    if max_size is not None and size > max_size:
+        raise size_limit_error(str(path), size, max_size)
+    return data
+
+
+def read_journey_file(path: str | Path, *, max_size: int | None, skip_others: bool) -> bytes | None:
+    """The bytes of a file to check, or None for a file that is neither a journey map nor a
+    shared file, when ``skip_others`` (found in a walk, not named).
+
+    Over the size cap, a journey file is a LoadError and any other file is still skipped,
+    both decided from the first ``max_size`` + 1 bytes: the rest is never read.
+    """
+    from journeyctl.walk import is_journey_text
+
+    data, size = read_head(path, max_size)
+    if skip_others and not is_journey_text(data):
+        return None
+    if max_size is not None and size > max_size:
+        raise size_limit_error(str(path), size, max_size)
+    return data
+
+
+def read_head(path: str | Path, max_size: int | None) -> tuple[bytes, int]:
+    """A regular file's bytes (at most ``max_size`` + 1 of them) and its size.
+
+    Only regular files are read, symbolic links to them included: a FIFO would block
+    forever and /dev/zero never ends. The file is looked at before it is opened (opening a
+    device can have effects), then opened without blocking and checked again, in case it
+    was swapped in between.
+    """
+    name = os.fspath(path)
+    if "\0" in name:
+        raise LoadError(f"{name!r}: a path cannot contain a NUL character")
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        raise LoadError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise LoadError(f"{path}: is a directory, not a journey map file") from None
-    except PermissionError:
-        raise LoadError(f"{path}: permission denied") from None
+        _refuse_special(path, os.stat(path).st_mode)
+        descriptor = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
-        raise LoadError(f"{path}: cannot read: {exc.strerror}") from None
+        raise _read_error(path, exc) from None
+    with open(descriptor, "rb") as handle:
+        try:
+            info = os.fstat(descriptor)
+            _refuse_special(path, info.st_mode)
+            size = info.st_size
+            data = handle.read() if max_size is None else handle.read(max_size + 1)
+        except OSError as exc:
+            raise _read_error(path, exc) from None
+    return data, max(size, len(data))
+
+
+# Non-blocking, so that a FIFO swapped in after the check cannot hang the open.
+_OPEN_FLAGS = os.O_RDONLY | sum(getattr(os, flag, 0) for flag in ("O_NONBLOCK", "O_NOCTTY", "O_CLOEXEC"))
+
+
+def _refuse_special(path: str | Path, mode: int) -> None:
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise LoadError(f"{path}: is a directory, not a journey map file")
+    raise LoadError(f"{path}: {special_file_kind(mode)}, not a regular file; {READS_REGULAR_FILES}")
+
+
+#: The end of every message about a FIFO, device or socket.
+READS_REGULAR_FILES = "journeyctl reads regular files only"
+
+
+def special_file_kind(mode: int) -> str:
+    """What a file that is not a regular file is, in words: 'is a FIFO (named pipe)'."""
+    if stat.S_ISDIR(mode):
+        return "is a directory"
+    if stat.S_ISFIFO(mode):
+        return "is a FIFO (named pipe)"
+    if stat.S_ISCHR(mode):
+        return "is a character device"
+    if stat.S_ISBLK(mode):
+        return "is a block device"
+    if stat.S_ISSOCK(mode):
+        return "is a socket"
+    return "is not a regular file"
+
+
+def _read_error(path: str | Path, exc: OSError) -> LoadError:
+    if isinstance(exc, (FileNotFoundError, NotADirectoryError)):
+        return LoadError(f"{path}: no such file")
+    if isinstance(exc, IsADirectoryError):
+        return LoadError(f"{path}: is a directory, not a journey map file")
+    if isinstance(exc, PermissionError):
+        return LoadError(f"{path}: permission denied")
+    if exc.errno == errno.ELOOP:
+        return LoadError(f"{path}: is a symbolic link loop (or a chain of too many links)")
+    return LoadError(f"{path}: cannot read: {exc.strerror or exc}")
 
 
 def load_file(path: str | Path, *, max_size: int | None = DEFAULT_MAX_FILE_SIZE) -> LoadedMap:
     """Load and check one journey map file."""
-    return load_bytes(read_file(path), str(path), max_size=max_size)
+    return load_bytes(read_file(path, max_size=max_size), str(path), max_size=max_size)
 
 
 def load_bytes(
@@ -244,13 +331,22 @@ def _load_includes(
     if root is None:
         root = find_repository_root(base)
     root = root.resolve()
-    reader = read_include or (lambda p: read_file(p))
+    reader = read_include or (lambda p: read_file(p, max_size=max_size))
     errors: list[JourneyError] = []
     personas: list[Any] = []
     channels: list[Any] = []
     for index, include in enumerate(journey.include):
         where = loaded.source.locate(("include", index))
-        target = (base / include).resolve()
+        try:
+            target = (base / include).resolve()
+        except (OSError, RuntimeError) as exc:  # RuntimeError: Python 3.11's symbolic link loop
+            reason = (
+                "it is a symbolic link loop"
+                if isinstance(exc, RuntimeError) or exc.errno == errno.ELOOP
+                else f"cannot resolve it: {exc.strerror or exc}"
+            )
+            errors.append(LoadError(f"cannot include '{include}': {reason}", where))
+            continue
         if Path(include).is_absolute() or not target.is_relative_to(root):
             errors.append(
                 SchemaError(
@@ -264,7 +360,8 @@ def _load_includes(
         try:
             data = reader(target)
         except LoadError as exc:
-            errors.append(LoadError(f"cannot include '{include}': {exc.message}", where))
+            reason = exc.message.removeprefix(f"{target}: ")
+            errors.append(LoadError(f"cannot include '{include}': {reason}", where))
             continue
         try:
             shared, source = load_shared_bytes(data, display, max_size=max_size)

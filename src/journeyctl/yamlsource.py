@@ -133,6 +133,15 @@ def mark_location(path: str, mark: Any) -> Location:
     return Location(path, mark.line + 1, mark.column + 1)
 
 
+def size_limit_error(path: str, size: int, max_size: int) -> LoadError:
+    """The error for a file over the size cap (``size`` as far as it is known)."""
+    return LoadError(
+        f"file is {size:,} bytes, over the {max_size:,}-byte limit; "
+        "raise it with --max-file-size or JOURNEYCTL_MAX_FILE_SIZE",
+        Location(path),
+    )
+
+
 @dataclass
 class SourceMap:
     """The composed node tree of one file: finds the position of any key path."""
@@ -203,11 +212,7 @@ def _pairs(node: Any) -> Iterator[tuple[Any, Any]]:
 def parse(data: bytes, path: str, *, max_size: int | None = DEFAULT_MAX_FILE_SIZE) -> tuple[Any, SourceMap]:
     """Parse one YAML document into plain data and the map of its positions."""
     if max_size is not None and len(data) > max_size:
-        raise LoadError(
-            f"file is {len(data):,} bytes, over the {max_size:,}-byte limit; "
-            "raise it with --max-file-size or JOURNEYCTL_MAX_FILE_SIZE",
-            Location(path),
-        )
+        raise size_limit_error(path, len(data), max_size)
     text = decode(data, path)
     yaml = _yaml()
     try:
