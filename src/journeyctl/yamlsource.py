@@ -289,9 +289,9 @@ def parse(data: bytes, path: str, *, max_size: int | None = DEFAULT_MAX_FILE_SIZ
     if "&" in text:  # without an anchor there is no alias, so nothing can expand
         _check_expansion(root, text, path)
     document = _Builder(path).build(root, 1)
-    # libyaml refuses such characters written as themselves, but for non-characters beyond
-    # U+FDCF: so only an escape, or text beyond ASCII, can bring one in. Most files have
-    # neither, and are spared the walk over their values.
+    # libyaml refuses these characters written as themselves, all but the non-characters:
+    # so only an escape, or text beyond ASCII, can bring one in. Most files have neither,
+    # and are spared the walk over their values.
     if ("\\" in text and _SUSPECT_ESCAPE.search(text)) or (not text.isascii() and _SUSPECT.search(text)):
         _check_characters(root, text, path)
     return document, source
