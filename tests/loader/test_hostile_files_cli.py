@@ -70,7 +70,7 @@ def test_a_walk_passes_over_fifos_and_devices(hostile: Path, command: list[str])
         assert sorted(os.listdir(hostile / "out")) == ["good.md"]
 
 
-@pytest.mark.parametrize("command", ["validate", "lint"])
+@pytest.mark.parametrize("command", ["validate", "lint", "fmt"])
 @pytest.mark.parametrize(
     ("name", "kind"), [("fifo.yaml", "is a FIFO (named pipe)"), ("zero.yaml", "is a character device")]
 )
