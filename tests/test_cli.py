@@ -90,7 +90,7 @@ def test_bogus_key_appended_to_example_is_located(tmp_path: Path) -> None:
             + "".join(
                 f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(9)
             ),
-            ":1:4: error: YAML aliases expand this document",
+            ":4:40: error: YAML aliases expand this document",
         ),
     ],
 )

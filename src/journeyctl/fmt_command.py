@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from journeyctl.errors import JourneyError, MapInvalid, UsageError
-from journeyctl.walk import Candidate, batch_gc, discover, is_journey_text, parallel_map
+from journeyctl.walk import Candidate, batch_gc, discover, parallel_map
 
 EXIT_OK = 0
 EXIT_CHANGES = 1
@@ -44,13 +44,14 @@ class FormatResult:
 def format_candidate(candidate: Candidate, max_size: int | None, skip_non_maps: bool) -> FormatResult:
     """Validate and format one file (nothing is written here)."""
     from journeyctl.fmt import FormatterBug, format_text
-    from journeyctl.loader import is_shared_file, load_bytes, load_shared_bytes, read_file
+    from journeyctl.loader import is_shared_file, load_bytes, load_shared_bytes, read_journey_file
     from journeyctl.yamlsource import decode
 
     path = candidate.path
     try:
-        data = read_file(path)
-        if (not candidate.explicit or skip_non_maps) and not is_journey_text(data):
+        skip_others = not candidate.explicit or skip_non_maps
+        data = read_journey_file(path, max_size=max_size, skip_others=skip_others)
+        if data is None:
             return FormatResult(path, skipped=True)
         if is_shared_file(data) and b"\njourneyctl:" not in b"\n" + data:
             load_shared_bytes(data, path, max_size=max_size)

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from journeyctl.errors import JourneyError, MapInvalid
-from journeyctl.walk import Candidate, batch_gc, discover, is_journey_text, parallel_map
+from journeyctl.walk import Candidate, batch_gc, discover, parallel_map
 
 
 @dataclass
@@ -19,12 +19,12 @@ class FileResult:
 
 
 def check_candidate(candidate: Candidate, max_size: int | None) -> FileResult:
-    from journeyctl.loader import is_shared_file, load_bytes, load_shared_bytes, read_file
+    from journeyctl.loader import is_shared_file, load_bytes, load_shared_bytes, read_journey_file
 
     path = candidate.path
     try:
-        data = read_file(path)
-        if not candidate.explicit and not is_journey_text(data):
+        data = read_journey_file(path, max_size=max_size, skip_others=not candidate.explicit)
+        if data is None:
             return FileResult(path, skipped=True)
         if is_shared_file(data) and b"\njourneyctl:" not in b"\n" + data:
             load_shared_bytes(data, path, max_size=max_size)

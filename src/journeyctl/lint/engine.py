@@ -170,13 +170,13 @@ def lint_candidate(
     candidate: Candidate, config: LintConfig, max_size: int | None, skip_non_maps: bool = False
 ) -> FileReport:
     """Lint one discovered file (not a journey map and not named explicitly: skipped)."""
-    from journeyctl.loader import is_shared_file, load_bytes, load_shared_bytes, read_file
-    from journeyctl.walk import is_journey_text
+    from journeyctl.loader import is_shared_file, load_bytes, load_shared_bytes, read_journey_file
 
     path = candidate.path
     try:
-        data = read_file(path)
-        if (skip_non_maps or not candidate.explicit) and not is_journey_text(data):
+        skip_others = skip_non_maps or not candidate.explicit
+        data = read_journey_file(path, max_size=max_size, skip_others=skip_others)
+        if data is None:
             return FileReport(path, skipped=True)
         if is_shared_file(data) and b"\njourneyctl:" not in b"\n" + data:
             load_shared_bytes(data, path, max_size=max_size)

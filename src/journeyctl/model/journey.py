@@ -43,6 +43,9 @@ Slug = Annotated[
 ]
 Text = Annotated[str, Field(min_length=1)]
 Emotion = Annotated[StrictInt, Field(ge=EMOTION_MIN, le=EMOTION_MAX)]
+#: A number that is finite: NaN and infinity (``.nan``, ``.inf``, ``1e999``) cannot be compared
+#: with a target, drawn, or written as JSON, so the format refuses them.
+FiniteNumber = Annotated[float, Field(allow_inf_nan=False)]
 Level = Literal["low", "medium", "high"]
 Severity = Literal["low", "medium", "high", "critical"]
 ChannelKind = Literal[
@@ -186,8 +189,8 @@ class Metric(Entity):
 
     id: Slug = Field(description="Unique id in the map.")
     name: Text = Field(description="Display name, e.g. 'Checkout conversion'.")
-    value: float | None = Field(None, description="The current value.")
-    target: float | None = Field(None, description="The value the team aims for.")
+    value: FiniteNumber | None = Field(None, description="The current value.")
+    target: FiniteNumber | None = Field(None, description="The value the team aims for.")
     unit: str | None = Field(None, description="Unit of value and target, e.g. '%', 'ratio', 's', 'NPS'.")
     better: Literal["higher", "lower"] = Field(
         "higher", description="Whether a higher or a lower value is better."

@@ -58,7 +58,9 @@ class Outcome:
 
 def plan(paths: Sequence[str], output: str | None, renderer: Renderer, *, stdout_isatty: bool) -> Plan:
     """Decide the jobs for ``paths`` and ``-o output``; UsageError when they do not fit together."""
+    from journeyctl.loader import read_head
     from journeyctl.walk import discover, is_journey_text
+    from journeyctl.yamlsource import DEFAULT_MAX_FILE_SIZE
 
     if not paths:
         raise UsageError("give a journey map file or a directory of maps to render")
@@ -89,9 +91,8 @@ def plan(paths: Sequence[str], output: str | None, renderer: Renderer, *, stdout
         for candidate in discover([raw]):
             if not candidate.explicit:
                 try:
-                    with open(candidate.path, "rb") as handle:
-                        head = handle.read()
-                except OSError:
+                    head, _ = read_head(candidate.path, DEFAULT_MAX_FILE_SIZE)
+                except JourneyError:
                     head = b"journeyctl:"  # let the loader report the problem with its usual message
                 if not is_journey_text(head) or b"\njourneyctl:" not in b"\n" + head:
                     continue  # other YAML, or a shared file of personas and channels
