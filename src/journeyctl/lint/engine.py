@@ -106,7 +106,7 @@ def _apply_suppressions(
     ran: frozenset[str],
     ignored: frozenset[str],
 ) -> list[Finding]:
-    from journeyctl.lint.suppressions import ALL, scan, unused_messages
+    from journeyctl.lint.suppressions import SuppressionIndex, scan, unused_messages
 
     report_unused = UNUSED_SUPPRESSION in config.engine_severity and UNUSED_SUPPRESSION not in ignored
     paths = {f.location.path for f in findings}
@@ -114,31 +114,27 @@ def _apply_suppressions(
         paths.add(loaded.path)
     if not paths:
         return findings
-    by_path = {}
+    by_path: dict[str, SuppressionIndex] = {}
     for path in paths:
         source = loaded.sources.get(path)
         if source is not None:
             suppressions = scan(source.text, path, config.known_codes)
             if suppressions:
-                by_path[path] = suppressions
+                by_path[path] = SuppressionIndex(suppressions)
     if not by_path:
         return findings
 
     def silenced(finding: Finding, *, by_name_only: bool = False) -> bool:
-        hit = False
-        for suppression in by_path.get(finding.location.path, ()):
-            under = suppression.covers(finding.code, finding.location.line)
-            # A bare `disable` must not silence the report that it is unused.
-            if under is not None and not (by_name_only and under == ALL):
-                hit = True
-                suppression.used.add(under)
-        return hit
+        index = by_path.get(finding.location.path)
+        return index is not None and index.silence(
+            finding.code, finding.location.line, by_name_only=by_name_only
+        )
 
     kept = [f for f in findings if f.code == INVALID_MAP or not silenced(f)]
     own = by_path.get(loaded.path)
     if report_unused and own:
         severity = config.engine_severity[UNUSED_SUPPRESSION]
-        for location, message in unused_messages(own, ran | {INVALID_MAP}):
+        for location, message in unused_messages(own.suppressions, ran | {INVALID_MAP}):
             finding = Finding(
                 location,
                 UNUSED_SUPPRESSION,
