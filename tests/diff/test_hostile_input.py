@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -117,3 +118,49 @@ def test_nan_is_the_same_as_nan_and_json_gets_words() -> None:
 
 def test_a_pipe_in_a_name_stays_inside_its_table_cell() -> None:
     assert md_cell_code("maps/a|b.yaml") == "`maps/a\\|b.yaml`"
+
+
+def test_git_driver_prints_markup_in_names_literally(
+    tmp_path: Path, hostile_pair: tuple[bytes, bytes]
+) -> None:
+    # As git runs the driver: path old-file old-hex old-mode new-file new-hex new-mode.
+    old, new = (os.fsdecode(name) for name in hostile_pair)
+    result = journeyctl(
+        "diff", "--git-driver", old, old, "0" * 7, "100644", new, "1" * 7, "100644", cwd=tmp_path
+    )
+    assert result.returncode == 0
+    assert result.stdout.decode("utf-8").startswith("diff --journeyctl a/x[/y].yaml b/x[/y].yaml\n")
+
+
+HOSTILE_TEXT = r"X\a\x1b[31m <]]>&\"[bold] [/y] `code` | %0A ::error:: \x01\u2028\u0085 @someone"
+HOSTILE_OLD = f"""\
+journeyctl: 1
+id: hostile
+title: "{HOSTILE_TEXT}"
+stages:
+  - id: s
+    name: "{HOSTILE_TEXT}"
+    steps:
+      - {{id: a, action: "{HOSTILE_TEXT}", emotion: 1}}
+    pain-points:
+      - {{id: p, description: "{HOSTILE_TEXT}", step: a}}
+"""
+
+
+def test_hostile_text_in_every_field_stays_inert_in_every_format(tmp_path: Path) -> None:
+    (tmp_path / "old.yaml").write_text(HOSTILE_OLD)
+    changed = HOSTILE_OLD.replace("emotion: 1", "emotion: -2").replace("id: p,", "id: q,")
+    (tmp_path / "new.yaml").write_text(changed.replace('title: "X', 'title: "Y'))
+    outputs = {
+        fmt: journeyctl("diff", "old.yaml", "new.yaml", "-f", fmt, cwd=tmp_path)
+        for fmt in ("text", "md", "json")
+    }
+    if outputs["json"].returncode == 2:  # the loader refuses control characters: a located error
+        assert all(b"old.yaml:3:" in result.stderr for result in outputs.values())
+        return
+    document = json.loads(outputs["json"].stdout.decode("utf-8"), parse_constant=no_constants)
+    assert "\x1b" in document["maps"][0]["title"]  # JSON carries the text exactly, escaped
+    for fmt in ("text", "md"):
+        text = outputs[fmt].stdout.decode("utf-8")
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]", text), fmt
+        assert "[bold] [/y]" in text if fmt == "text" else "\\[bold\\] \\[/y\\]" in text
