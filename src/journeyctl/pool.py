@@ -9,7 +9,7 @@
 * **The pool never makes a run slower.** Items are first worked on in this
   process. Workers are forked only when what remains is estimated, from the
   time the items done so far took, to take longer than ``BREAKEVEN_SECONDS``
-  (what forking and collecting cost, measured: see docs/performance.md). So a
+  (what forking and collecting cost, measured: see docs/safety.md). So a
   small batch never forks, and when workers are forked they inherit the
   imported modules, the built pydantic models and the configured rules instead
   of building them again.
@@ -47,7 +47,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 #: Fork only when the work left is estimated to take at least this long in this process.
-#: Measured on the 2-core machine (docs/performance.md): forking two workers and collecting
+#: Measured on the 2-core machine (docs/safety.md): forking two workers and collecting
 #: their results costs 15-25 ms of wall time; below ~50 ms of remaining work a serial run
 #: was as fast or faster, above it the pool won.
 BREAKEVEN_SECONDS = 0.05
