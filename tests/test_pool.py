@@ -128,6 +128,22 @@ def test_an_exception_that_does_not_pickle_arrives_as_a_stand_in() -> None:
         list(parallel_map(raises_unpicklable, list(range(30)), 2, breakeven_seconds=0))
 
 
+class NeedsTwo(Exception):
+    def __init__(self, first: str, second: str) -> None:
+        super().__init__(f"{first} {second}")  # args holds one value: unpickling calls NeedsTwo(one)
+
+
+def raises_needs_two(number: int) -> int:
+    if number > 5:
+        raise NeedsTwo("the", "original")
+    return number
+
+
+def test_an_exception_that_does_not_unpickle_arrives_as_a_stand_in() -> None:
+    with pytest.raises(RuntimeError, match="NeedsTwo: the original"):
+        list(parallel_map(raises_needs_two, list(range(30)), 2, breakeven_seconds=0))
+
+
 def dies_at_25(number: int) -> int:
     if number == 25 and os.getpid() != PARENT:
         os.kill(os.getpid(), signal.SIGKILL)

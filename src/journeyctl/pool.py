@@ -149,8 +149,8 @@ def _forked(
     finished = False
     try:
         for _ in range(min(jobs, len(chunks))):
-            child = _fork(function, items, children)
-            children.append(child)
+            children.append(_fork(function, items, children))
+        for child in children:
             selector.register(child.results, selectors.EVENT_READ, child)
         sent = 0
         #: Chunk number -> (results, exception or None), until its turn to be yielded.
@@ -177,6 +177,8 @@ def _forked(
                     raise error
             if turn == len(chunks):
                 break
+            if not selector.get_map():  # cannot happen: a child only exits when told; never wait on nothing
+                raise RuntimeError("every worker process ended with work left to do")
             for key, _ in selector.select():
                 child = key.data
                 data = os.read(child.results, _READ_SIZE)
@@ -253,7 +255,9 @@ def _pickled_failure(done: list[Any], exc: Exception) -> bytes:
     """The results before the exception, and the exception with the worker's traceback as a note."""
     exc.add_note("in a worker process:\n" + "".join(traceback.format_exception(exc)).rstrip())
     try:
-        return pickle.dumps((done, exc), protocol=pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps((done, exc), protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.loads(data)  # some exceptions pickle but do not unpickle (their __init__ wants more)
+        return data
     except Exception:
         stand_in = RuntimeError(f"{type(exc).__name__}: {exc}")
         stand_in.add_note("".join(traceback.format_exception(exc)).rstrip())
