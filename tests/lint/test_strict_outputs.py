@@ -39,9 +39,10 @@ HOSTILE_NAMES = [
     b"100%25 %0A ::a,b.yaml",
 ]
 
-#: Hostile text in every field that reaches a message (double-quoted YAML escapes, so the map
-#: is valid YAML): controls, XML and Markdown specials, rich markup, workflow-command syntax.
-HOSTILE_TEXT = r"X\a\x1b[31m <]]>&\"[bold] [/y] `code` %0A ::error:: \x01\x08\x0c\u2028\u0085"
+#: Hostile text in every field that reaches a message (double-quoted YAML escapes): line breaks,
+#: a tab, XML and Markdown specials, rich markup, workflow-command syntax. Control characters are refused
+#: at load, as a JM000 finding that names them: INVALID_MAP has two.
+HOSTILE_TEXT = r"X\n\t <]]>&\"[bold] [/y] `code` %0A ::error:: \u2028 @someone\r\nend"
 HOSTILE_MAP = f"""\
 journeyctl: 1
 id: hostile
@@ -53,7 +54,7 @@ stages:
       - {{id: a, action: "{HOSTILE_TEXT}"}}
       - {{id: b, action: "{HOSTILE_TEXT}"}}
 """
-INVALID_MAP = f'journeyctl: 1\nid: broken\ntitle: T\n"{HOSTILE_TEXT}": 1\nstages: []\n'
+INVALID_MAP = f'journeyctl: 1\nid: broken\ntitle: "bell\\a esc\\e"\n"{HOSTILE_TEXT}": 1\nstages: []\n'
 
 
 def no_constants(name: str) -> Any:
@@ -91,7 +92,7 @@ def findings(tree: Path) -> list[dict[str, Any]]:
     document = json.loads(lint(tree, "json").stdout.decode("utf-8"), parse_constant=no_constants)
     found: list[dict[str, Any]] = document["findings"]
     assert len({f["path"] for f in found}) == len(HOSTILE_NAMES)
-    assert any("\x1b" in f["message"] for f in found)  # hostile text does reach the messages
+    assert any("]]>" in f["message"] and "[bold]" in f["message"] for f in found)  # hostile text reaches them
     return found
 
 
