@@ -62,15 +62,17 @@ def error_console() -> Any:
 
 
 def print_error(error: JourneyError, *, severity: str = "error") -> None:
-    """``path:line:col: error: message`` on stderr."""
+    """``path:line:col: error: message`` on stderr, each on one line (display.one_line)."""
+    from journeyctl.display import one_line
+
     location = error.location
     message = error.message
     if error.key_path and ("." in error.key_path or "[" in error.key_path):
         message += f" (at {error.key_path})"
     prefix = f"{location}: " if location is not None and location.path else ""
-    sys.stderr.write(f"{prefix}{severity}: {message}\n")
+    sys.stderr.write(f"{prefix}{severity}: {one_line(message)}\n")
     if error.hint:
-        sys.stderr.write(f"  hint: {error.hint}\n")
+        sys.stderr.write(f"  hint: {one_line(error.hint)}\n")
 
 
 def max_file_size_option(value: int | None) -> int | None:

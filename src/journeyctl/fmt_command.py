@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from journeyctl.errors import JourneyError, MapInvalid, UsageError
-from journeyctl.walk import Candidate, batch_gc, discover, parallel_map
+from journeyctl.pool import parallel_map
+from journeyctl.walk import Candidate, batch_gc, discover
 
 EXIT_OK = 0
 EXIT_CHANGES = 1
@@ -81,6 +82,10 @@ class _Formatter:
         return format_candidate(candidate, self.max_size, self.skip_non_maps)
 
 
+def _path(candidate: Candidate) -> str:
+    return candidate.path
+
+
 def unified_diff(result: FormatResult) -> str:
     """The change fmt would make to one file, as a unified diff (``patch -p0`` applies it)."""
     lines = difflib.unified_diff(
@@ -113,7 +118,7 @@ def run_fmt(
         raise UsageError("give journey map files or directories to format")
     candidates = discover(paths)
     with batch_gc():
-        results = list(parallel_map(_Formatter(max_size, skip_non_maps), candidates, jobs))
+        results = list(parallel_map(_Formatter(max_size, skip_non_maps), candidates, jobs, describe=_path))
     checked = [result for result in results if not result.skipped]
     if not checked and not skip_non_maps:
         raise UsageError(

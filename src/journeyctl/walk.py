@@ -1,4 +1,4 @@
-"""Finding journey map files under the paths a user gives, and checking them in parallel.
+"""Finding journey map files under the paths a user gives.
 
 A file named on the command line is always checked. In a directory, journeyctl
 walks recursively (in sorted order, skipping hidden directories,
@@ -17,20 +17,16 @@ import errno
 import fnmatch
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
 from journeyctl.errors import UsageError
 
 YAML_SUFFIXES = (".yaml", ".yml")
 SKIPPED_DIRECTORIES = frozenset(("node_modules", "__pycache__"))
 DEFAULT_EXCLUDES = ("**/.*", "**/node_modules")
-
-T = TypeVar("T")
-R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -118,29 +114,6 @@ def _may_be_regular(path: str) -> bool:
         return stat.S_ISREG(os.stat(path).st_mode)
     except OSError:
         return True
-
-
-def default_jobs() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def parallel_map(
-    function: Callable[[T], R], items: Sequence[T], jobs: int | None = None, chunksize: int = 8
-) -> Iterator[R]:
-    """``map`` across processes, results in input order (so output equals a serial run)."""
-    jobs = default_jobs() if jobs is None else jobs
-    if jobs <= 1 or len(items) < 2 * chunksize:
-        yield from map(function, items)
-        return
-    import multiprocessing
-
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    context = multiprocessing.get_context(method)
-    with context.Pool(min(jobs, len(items))) as pool:
-        yield from pool.imap(function, items, chunksize=chunksize)
 
 
 def relative(path: str | Path) -> str:

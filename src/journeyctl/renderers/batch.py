@@ -175,11 +175,15 @@ def render_plan(
     keep_loaded: bool = False,
 ) -> list[Outcome]:
     """Load and render every job, in plan order; nothing is written here."""
-    from journeyctl.walk import parallel_map
+    from journeyctl.pool import parallel_map
 
     check_requirements(renderer)
     worker = _Worker(renderer, options, max_size, keep_loaded)
-    return list(parallel_map(worker, the_plan.jobs, jobs, chunksize=4))
+    return list(parallel_map(worker, the_plan.jobs, jobs, chunksize=4, describe=_job_source))
+
+
+def _job_source(job: Job) -> str:
+    return job.source
 
 
 def write_outcomes(outcomes: Sequence[Outcome]) -> list[str]:

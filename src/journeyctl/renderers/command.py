@@ -68,11 +68,14 @@ def run_render(
     if site_index is not None:
         site_index.write()
     if not quiet:
+        from journeyctl.display import show_path
+
         if the_plan.directory is not None:
             noun = "map" if len(written) == 1 else "maps"
-            sys.stderr.write(f"Rendered {len(written)} {noun} to {the_plan.directory} ({renderer.NAME}).\n")
+            where = show_path(str(the_plan.directory))
+            sys.stderr.write(f"Rendered {len(written)} {noun} to {where} ({renderer.NAME}).\n")
         else:
-            sys.stderr.write(f"Wrote {written[0]}.\n")
+            sys.stderr.write(f"Wrote {show_path(written[0])}.\n")
     return EXIT_OK
 
 
