@@ -22,6 +22,8 @@ from journeyctl.output import (
     inspect_output,
     refuse_inputs,
     remove_leftovers,
+    write_atomic,
+    write_new,
     write_output,
     write_stdout,
     write_tree,
@@ -472,3 +474,30 @@ def test_tree_paths_must_stay_inside(tmp_path: Path) -> None:
     for bad in ("../x.html", "/etc/x", "a//b", "./a"):
         with pytest.raises(ValueError, match="not a plain relative path"):
             check_tree(tmp_path, [bad])
+
+
+def test_write_atomic_replaces_a_map_for_the_commands_that_write_maps(tmp_path: Path) -> None:
+    target = tmp_path / "map.yaml"
+    target.write_bytes(MAP_TEXT)
+    target.chmod(0o640)
+    write_atomic(target, MAP_TEXT.replace(b"title: A", b"title: B"))
+    assert target.read_bytes() == MAP_TEXT.replace(b"title: A", b"title: B")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    link = tmp_path / "link.yaml"
+    link.symlink_to("map.yaml")
+    with pytest.raises(OutputError, match="symbolic link"):  # links stay refused
+        write_atomic(link, MAP_TEXT)
+
+
+def test_write_new_never_replaces_anything(tmp_path: Path) -> None:
+    target = tmp_path / "new" / "map.yaml"
+    assert write_new(target, MAP_TEXT) is True
+    assert target.read_bytes() == MAP_TEXT
+    assert write_new(target, b"other") is False
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    assert write_new(tmp_path / "dangling", b"other") is False
+    assert target.read_bytes() == MAP_TEXT and not (tmp_path / "nowhere").exists()
+    assert names(target.parent) == ["map.yaml"]
+    (tmp_path / "file").write_bytes(b"")
+    with pytest.raises(OutputError, match="is a file, not a directory"):
+        write_new(tmp_path / "file" / "map.yaml", MAP_TEXT)

@@ -98,7 +98,7 @@ def reason(exc: OSError) -> str:
 def write_failed(path: str | Path, exc: OSError, *, doing: str = "cannot write") -> OutputError:
     """The OutputError for an OSError met while writing ``path``."""
     where = str(path)
-    if exc.errno == errno.ENOTDIR:
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST):  # EEXIST: makedirs met a file on the way
         blocker = _file_in_the_way(where)
         if blocker is not None:
             return OutputError(where, f"{doing}: {blocker} is a file, not a directory")
