@@ -111,8 +111,7 @@ def run_fmt(
     quiet: bool = False,
 ) -> int:
     """Format ``paths`` (or, with ``check``/``diff``, only say what would change); the exit code."""
-    from journeyctl.cli import print_error
-    from journeyctl.output import write_atomic
+    from journeyctl.output import print_error, write_atomic
 
     if not paths:
         raise UsageError("give journey map files or directories to format")

@@ -67,7 +67,7 @@ def test_a_walk_passes_over_fifos_and_devices(hostile: Path, command: list[str])
     result = run(*command, cwd=hostile)
     assert result.returncode == 0, result.stderr
     if command[0] == "render":
-        assert sorted(os.listdir(hostile / "out")) == ["good.md"]
+        assert sorted(os.listdir(hostile / "out")) == [".journeyctl-manifest.json", "good.md"]
 
 
 @pytest.mark.parametrize("command", ["validate", "lint", "fmt"])
