@@ -15,6 +15,7 @@ import difflib
 import errno
 import gc
 import os
+import re
 import stat
 import types
 import typing
@@ -645,24 +646,40 @@ def translate_validation_error(
             location = source.locate(loc)
         located.append((location, number, error))
     located.sort(key=lambda item: item[:2])
-    return [
-        SchemaError(
-            _describe(error, root, suggest=shown < MAX_ERRORS_PER_FILE),
-            location,
-            key_path=key_path(error["loc"]),
-        )
-        for shown, (location, _, error) in enumerate(located)
-    ]
+    errors: list[JourneyError] = []
+    for shown, (location, _, error) in enumerate(located):
+        quoted = isinstance(error.get("input"), str) and source.is_quoted(tuple(error["loc"]))
+        message, hint = describe_error(error, root, suggest=shown < MAX_ERRORS_PER_FILE, quoted=quoted)
+        errors.append(SchemaError(message, location, key_path=key_path(error["loc"]), hint=hint))
+    return errors
 
 
-def _describe(error: Any, root: type[BaseModel], *, suggest: bool) -> str:
-    """One pydantic error in the words of the format."""
+#: Quotes a word processor puts in place of YAML's straight ones.
+_SMART_QUOTES = "\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb"
+_THOUSANDS = re.compile(r"[-+]?\d{1,3}([,\u00a0 '\u2009]\d{3})+(\.\d+)?")
+_NUMBER_AND_UNIT = re.compile(r"(?P<number>[-+]?\d+(?:\.\d+)?)\s*(?P<unit>%|[^\d\s.,]{1,12})")
+_UNIT_AND_NUMBER = re.compile(r"(?P<unit>[$\u20ac\u00a3\u00a5])\s*(?P<number>[-+]?\d+(?:\.\d+)?)")
+_DAY_FIRST = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
+
+
+def describe_error(
+    error: Any, root: type[BaseModel], *, suggest: bool = True, quoted: bool = False
+) -> tuple[str, str | None]:
+    """One pydantic error in the words of the format: (what was found and expected, the fix).
+
+    Used for maps, shared files and rule options alike, so no model-library phrasing
+    ("Input should be a valid integer") reaches a user anywhere.
+    """
     from journeyctl.model import EMOTION_MAX, EMOTION_MIN
 
     loc = tuple(error["loc"])
     kind = error["type"]
     value = error.get("input")
-    name = loc[-1] if loc else ""
+    name = (
+        str(loc[-1])
+        if loc and isinstance(loc[-1], str)
+        else str(next((part for part in reversed(loc) if isinstance(part, str)), "value"))
+    )
     context = error.get("ctx") or {}
     if kind == "extra_forbidden":
         model = _model_at(root, loc[:-1])
@@ -670,60 +687,203 @@ def _describe(error: Any, root: type[BaseModel], *, suggest: bool) -> str:
         message = f"unknown key {_quoted(str(name))}"
         close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6) if suggest else []
         if close:
-            message += f" (did you mean '{close[0]}'?)"
-        elif allowed:
+            return message + f" (did you mean '{close[0]}'?)", f"rename it to '{close[0]}'"
+        if allowed:
             message += "; allowed keys: " + ", ".join(allowed)
-        return message
+        return message, "remove it, or check its indentation: it may belong to the mapping above"
     if kind == "missing":
         message = f"missing required key '{name}'"
         if name == "journeyctl":
-            message += ": a journey map starts with 'journeyctl: 1'"
-        return message
+            return (
+                message + ": a journey map starts with 'journeyctl: 1'",
+                "add 'journeyctl: 1' as the first line",
+            )
+        return message, f"add '{name}: ...' to this mapping"
     if name == "emotion":
         return (
             f"emotion must be a whole number from {EMOTION_MIN} to +{EMOTION_MAX} "
             f"(-2 very negative .. +2 very positive), not {_yaml_kind(value)}"
-        )
-    if kind == "finite_number" or (kind == "float_type" and isinstance(value, int)):
+        ), _emotion_hint(value)
+    if (kind == "finite_number" and not (quoted and isinstance(value, str))) or (
+        kind == "float_type" and isinstance(value, int) and not isinstance(value, bool)
+    ):
         return (
             f"{name} must be a finite number, not {_non_finite(value)}; "
             "NaN and infinity cannot be compared with a target, drawn or written as JSON"
-        )
+        ), "write the figure as a plain number, such as 38 or 0.38"
     if kind == "string_pattern_mismatch":
         return (
             f"{_quoted(str(value))} is not a valid id: use lowercase letters, digits, '-' and '_', "
             "starting with a letter or digit"
-        )
+        ), _id_hint(str(value))
     if kind == "string_too_short":
-        return "must not be empty"
+        return "must not be empty", f"write a value for '{name}', or leave the key out if it is optional"
     if kind == "string_too_long":
-        return f"is too long (at most {context.get('max_length')} characters)"
+        return f"is too long (at most {context.get('max_length')} characters)", "shorten it"
     if kind == "string_type":
-        message = f"expected text, got {_yaml_kind(value)}"
-        if isinstance(value, (int, float, bool)):
-            message += "; put it in quotes"
-        return message
+        return _text_expected(name, value)
     if kind == "literal_error":
         expected = str(context.get("expected", ""))
         options = [part.strip().strip("'") for part in expected.replace(" or ", ", ").split(",")]
         message = f"{_yaml_kind(value)} is not allowed here; expected {expected}"
-        close = difflib.get_close_matches(str(value), options, n=1) if suggest else []
+        plain = str(value).strip(_SMART_QUOTES + "\"'")
+        if plain in options and plain != str(value):
+            return message, f"{_smart_quotes_fix()}: {name}: {plain}"
+        close = difflib.get_close_matches(plain, options, n=1) if suggest else []
         if close and str(value) not in options:
-            message += f" (did you mean '{close[0]}'?)"
-        return message
+            return message + f" (did you mean '{close[0]}'?)", f"write {name}: {close[0]}"
+        return message, "write one of the values listed"
     if kind.startswith("date_"):
-        return f"invalid date {_yaml_kind(value)}: expected a date as YYYY-MM-DD"
+        return _date_message(name, value)
     if kind == "list_type":
-        return f"expected a list, got {_yaml_kind(value)}"
+        message = f"expected a list, got {_yaml_kind(value)}"
+        if isinstance(value, dict):
+            return message, "start each item of the list with '- ', indented under the key"
+        item = value if isinstance(value, str) else "..."
+        return message, f"write the items in brackets ({name}: [{item}]) or each on its own line after '- '"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"expected a mapping of keys, got {_yaml_kind(value)}"
+        return f"expected a mapping of keys, got {_yaml_kind(value)}", (
+            "write the keys of this item on lines of their own (id: ..., name: ...), or in braces: "
+            "{id: ..., name: ...}"
+        )
     if kind in ("bool_type", "bool_parsing"):
-        return f"expected true or false, got {_yaml_kind(value)}"
+        message = f"expected true or false, got {_yaml_kind(value)}"
+        if isinstance(value, str) and value.lower() in ("yes", "no", "on", "off", "y", "n"):
+            return message, (
+                f"write {name}: {'true' if value.lower() in ('yes', 'on', 'y') else 'false'} "
+                "(journeyctl reads YAML 1.2, where yes, no, on and off are text)"
+            )
+        return message, f"write {name}: true or {name}: false"
     if kind in ("float_type", "float_parsing", "int_type", "int_parsing"):
-        return f"expected a number, got {_yaml_kind(value)}"
+        return _number_expected(name, value, quoted=quoted)
     if kind == "too_short" and name == "stages":
-        return "a journey needs at least one stage"
-    return str(error["msg"])
+        return (
+            "a journey needs at least one stage",
+            "add a stage under 'stages:' with '- id: ...' and 'name: ...'",
+        )
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        bound = next(iter(context.values()), "")
+        relation = {
+            "greater_than_equal": "at least",
+            "less_than_equal": "at most",
+            "greater_than": "more than",
+            "less_than": "less than",
+        }[kind]
+        return (
+            f"{name} must be {relation} {bound}, not {_yaml_kind(value)}",
+            f"write a number {relation} {bound}",
+        )
+    return f"{name}: the value {_yaml_kind(value)} is not allowed here", None
+
+
+def _emotion_hint(value: Any) -> str:
+    if isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            return "write the score as a number (emotion: -1) and the words in 'feeling'"
+        if number.is_integer():
+            return f"remove the quotes: emotion: {int(number)}"
+        return "write a whole number from -2 to 2, without quotes"
+    if isinstance(value, float) and value.is_integer():
+        return f"write it without the decimal point: emotion: {int(value)}"
+    if isinstance(value, float):
+        return f"round it to a whole number: emotion: {round(value)}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return "use one of -2, -1, 0, 1, 2 (Mermaid's 1..5 score is emotion + 3)"
+    return "write a whole number from -2 to 2"
+
+
+def _smart_quotes_fix() -> str:
+    return "replace the curly quotes a word processor makes with straight ones (' or \"), or leave them out"
+
+
+def _id_hint(value: str) -> str:
+    if any(quote in value for quote in _SMART_QUOTES):
+        plain = value.strip(_SMART_QUOTES)
+        return f"{_smart_quotes_fix()}: {_slug(plain)}"
+    return f"write it as '{_slug(value)}'"
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-_")
+    return slug or "my-id"
+
+
+def _text_expected(name: str, value: Any) -> tuple[str, str]:
+    message = f"expected text, got {_yaml_kind(value)}"
+    if isinstance(value, bool):
+        return message, f'put it in quotes if it is text: {name}: "{str(value).lower()}"'
+    if isinstance(value, (int, float)):
+        return message, f'put it in quotes: {name}: "{value}"'
+    if isinstance(value, list):
+        if name == "persona":
+            return (
+                "expected one persona id, got a list",
+                "name one persona, or leave 'persona' out: a step without one is taken by every persona",
+            )
+        return (
+            message,
+            "write one value; if it is one text with commas in it, put it in quotes instead of brackets",
+        )
+    if isinstance(value, dict):
+        return message, "text that contains ': ' or starts with '{' must be in quotes"
+    return message, "write the value as text"
+
+
+def _number_expected(name: str, value: Any, *, quoted: bool) -> tuple[str, str]:
+    message = f"expected a number, got {_yaml_kind(value)}"
+    if isinstance(value, bool):
+        return message, f"write the figure as a number, such as {name}: 38"
+    if not isinstance(value, str):
+        return message, f"write the figure as a number, such as {name}: 38"
+    text = value.strip()
+    try:
+        number = float(text)
+    except ValueError:
+        number = None
+    if number is not None and quoted:
+        return message + " (a number in quotes)", f"remove the quotes: {name}: {text}"
+    if number is not None:
+        # 1e3 is text to journeyctl, as to YAML 1.1: an exponent needs a decimal point.
+        return message, f"write it in full or with a decimal point: {name}: {number:.1e}"
+    if _THOUSANDS.fullmatch(text):
+        plain = re.sub(r"[,\u00a0 '\u2009]", "", text)
+        return message, f"write it without the thousands separator: {name}: {plain}"
+    if "," in text and re.fullmatch(r"[-+]?\d+,\d+", text):
+        return message, f"write a decimal point, not a comma: {name}: {text.replace(',', '.')}"
+    match = _NUMBER_AND_UNIT.fullmatch(text) or _UNIT_AND_NUMBER.fullmatch(text)
+    if match:
+        return message, (
+            f"write the number alone ({name}: {match.group('number')}) and put "
+            f"'{match.group('unit')}' in 'unit'"
+        )
+    return message, f"write the figure as a number, such as {name}: 38"
+
+
+def _date_message(name: str, value: Any) -> tuple[str, str]:
+    text = str(value)
+    shape = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    if shape:
+        year, month, day = (int(part) for part in shape.groups())
+        if not 1 <= month <= 12:
+            return (
+                f"'{text}' is not a date: month {month} does not exist (dates are YYYY-MM-DD)",
+                "check the month and the day: they may be the wrong way round",
+            )
+        return (
+            f"'{text}' is not a date: {year}-{month:02d} has no day {day}",
+            "check the day of the month",
+        )
+    day_first = _DAY_FIRST.fullmatch(text)
+    if day_first:
+        first, second, year = day_first.groups()
+        return (
+            f"'{text}' is not a date in the form YYYY-MM-DD",
+            f"write year-month-day: {name}: {year}-{int(second):02d}-{int(first):02d} if "
+            f"{first} is the day, {year}-{int(first):02d}-{int(second):02d} if it is the month",
+        )
+    return f"{_yaml_kind(value)} is not a date in the form YYYY-MM-DD", f"write it as {name}: 2026-05-12"
 
 
 def _missing_location(source: SourceMap, parent: tuple[str | int, ...]) -> Location:
