@@ -545,7 +545,9 @@ def _yaml_kind(value: Any) -> str:
             return "NaN (not a number)"
         if value in (float("inf"), float("-inf")):
             return "infinity" if value > 0 else "minus infinity"
-        return f"the number {value:g}"
+        return (
+            f"the number {value!r}" if value.is_integer() and abs(value) < 1e16 else f"the number {value:g}"
+        )
     if isinstance(value, str):
         if len(value) > _SHOWN_CHARACTERS:
             return f"the text {value[:40]!r}... ({len(value):,} characters)"
@@ -691,6 +693,13 @@ def describe_error(
         if allowed:
             message += "; allowed keys: " + ", ".join(allowed)
         return message, "remove it, or check its indentation: it may belong to the mapping above"
+    if kind == "invalid_key":
+        return f"found {_yaml_kind(value)} as a key; keys are words such as 'id' or 'name'", (
+            "a number with a thousands separator in braces ({value: 1,200}) makes a key of the "
+            "part after the comma: write 1200"
+            if isinstance(value, int)
+            else "write the key as a word"
+        )
     if kind == "missing":
         message = f"missing required key '{name}'"
         if name == "journeyctl":
@@ -828,6 +837,8 @@ def _text_expected(name: str, value: Any) -> tuple[str, str]:
         )
     if isinstance(value, dict):
         return message, "text that contains ': ' or starts with '{' must be in quotes"
+    if value is None:
+        return message, f"write a value after '{name}:', or leave the key out if it is optional"
     return message, "write the value as text"
 
 
@@ -846,7 +857,8 @@ def _number_expected(name: str, value: Any, *, quoted: bool) -> tuple[str, str]:
         return message + " (a number in quotes)", f"remove the quotes: {name}: {text}"
     if number is not None:
         # 1e3 is text to journeyctl, as to YAML 1.1: an exponent needs a decimal point.
-        return message, f"write it in full or with a decimal point: {name}: {number:.1e}"
+        full = f"{number:f}".rstrip("0").rstrip(".") if abs(number) < 1e15 else f"{number:.1e}"
+        return message, f"write it in full or with a decimal point: {name}: {full}"
     if _THOUSANDS.fullmatch(text):
         plain = re.sub(r"[,\u00a0 '\u2009]", "", text)
         return message, f"write it without the thousands separator: {name}: {plain}"

@@ -101,11 +101,23 @@ def explain(exc: Any, text: str, path: str) -> LoadError:
             "or move what follows into a file of its own",
         )
     if "block sequence entries are not allowed" in problem:
+        key, _, item = line.strip().partition(":")
+        item = item.strip().removeprefix("-").strip() or "first, second"
         return LoadError(
             "found a list item ('- ') on the same line as its key; a list starts on the next line",
             at(line_index, column),
-            hint="put each '- ' item on a line of its own, indented under the key, "
-            "or write the list in brackets: key: [first, second]",
+            hint=f"put each '- ' item on a line of its own, indented under '{key}:', "
+            f"or write the list in brackets: {key}: [{item}]",
+        )
+    if "scanning an alias" in context or "scanning an anchor" in context:
+        character = "*" if "alias" in context else "&"
+        where = exc.context_mark or mark
+        return LoadError(
+            f"found '{character}' at the start of a value; YAML reads it as "
+            f"{'an alias' if character == '*' else 'an anchor'}, so text that starts with it "
+            "must be in quotes",
+            at(where.line, where.column),
+            hint=_quote_hint(lines[where.line] if where.line < len(lines) else "", where.column),
         )
     if "undefined alias" in problem:
         name = re.match(r"\*([^\s,\[\]{}]*)", line[column:])
