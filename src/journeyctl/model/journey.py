@@ -278,7 +278,7 @@ class Journey(Entity):
 class SharedDefinitions(Entity):
     """A shared file of personas and channels that maps pull in with `include`."""
 
-    model_config = ConfigDict(title="Shared journeyctl definitions")
+    model_config = ConfigDict(title="Shared file")
 
     journeyctl_shared: Literal[1] = Field(description="Marks a shared file; always 1.")
     personas: list[Persona] = Field(default_factory=list, description="Shared personas.")
