@@ -763,8 +763,8 @@ def describe_error(
                 "(journeyctl reads YAML 1.2, where yes, no, on and off are text)"
             )
         return message, f"write {name}: true or {name}: false"
-    if kind in ("float_type", "float_parsing", "int_type", "int_parsing"):
-        return _number_expected(name, value, quoted=quoted)
+    if kind in ("float_type", "float_parsing", "int_type", "int_parsing", "int_from_float"):
+        return _number_expected(name, value, quoted=quoted, whole=kind.startswith("int"))
     if kind == "too_short" and name == "stages":
         return (
             "a journey needs at least one stage",
@@ -842,12 +842,14 @@ def _text_expected(name: str, value: Any) -> tuple[str, str]:
     return message, "write the value as text"
 
 
-def _number_expected(name: str, value: Any, *, quoted: bool) -> tuple[str, str]:
-    message = f"expected a number, got {_yaml_kind(value)}"
+def _number_expected(name: str, value: Any, *, quoted: bool, whole: bool = False) -> tuple[str, str]:
+    message = f"expected {'a whole number' if whole else 'a number'}, got {_yaml_kind(value)}"
+    if whole and isinstance(value, float) and not isinstance(value, bool):
+        return message, f"write a whole number: {name}: {round(value)}"
     if isinstance(value, bool):
-        return message, f"write the figure as a number, such as {name}: 38"
+        return message, "write the value as a number, without quotes or units"
     if not isinstance(value, str):
-        return message, f"write the figure as a number, such as {name}: 38"
+        return message, "write the value as a number, without quotes or units"
     text = value.strip()
     try:
         number = float(text)
@@ -870,7 +872,7 @@ def _number_expected(name: str, value: Any, *, quoted: bool) -> tuple[str, str]:
             f"write the number alone ({name}: {match.group('number')}) and put "
             f"'{match.group('unit')}' in 'unit'"
         )
-    return message, f"write the figure as a number, such as {name}: 38"
+    return message, "write the value as a number, without quotes or units"
 
 
 def _date_message(name: str, value: Any) -> tuple[str, str]:
