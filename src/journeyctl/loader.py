@@ -252,6 +252,9 @@ def _load_bytes(
         journey = Journey.model_validate(document)
     except ValidationError as exc:
         errors.extend(translate_validation_error(exc, source, Journey))
+        # The reference errors of the parts that did validate, in the same run: a user fixes
+        # a file in one round, not schema errors first and references after.
+        errors.extend(_identity_of_valid_parts(document, source, path))
         raise map_invalid(path, errors) from None
     loaded = LoadedMap(journey, path, source, {path: source})
     _assign_paths(journey, path)
@@ -261,6 +264,81 @@ def _load_bytes(
     if errors:
         raise map_invalid(path, errors)
     return loaded
+
+
+#: The lists of a stage, each with the model of its items.
+_STAGE_LISTS = ("touchpoints", "steps", "pain-points", "opportunities", "metrics")
+
+
+def _identity_of_valid_parts(document: dict[str, Any], source: SourceMap, path: str) -> list[JourneyError]:
+    """Duplicate ids and dangling references among the entities of a map that validated alone.
+
+    Each persona, channel, stage (without its lists) and item of a stage's lists is validated
+    on its own; the ones that pass make a partial map for ``check_identity``. A reference is
+    reported only when no entity of the file, valid or not, has that id (an invalid entity
+    still names its id), and references to personas and channels are left alone when the map
+    includes shared files, which are read only once the map itself is valid.
+    """
+    from pydantic import ValidationError
+
+    from journeyctl.model import Journey, journey
+
+    def valid_items(raw: Any, model: type[Any], where: tuple[str | int, ...]) -> list[Any]:
+        items = []
+        for index, item in enumerate(raw if isinstance(raw, list) else []):
+            try:
+                entity = model.model_validate(item)
+            except ValidationError:
+                continue
+            _place(entity, (*where, index), path)
+            items.append(entity)
+        return items
+
+    models = {
+        "touchpoints": journey.Touchpoint,
+        "steps": journey.Step,
+        "pain-points": journey.PainPoint,
+        "opportunities": journey.Opportunity,
+        "metrics": journey.Metric,
+    }
+    stages = []
+    raw_stages = document.get("stages")
+    for s, raw in enumerate(raw_stages if isinstance(raw_stages, list) else []):
+        if not isinstance(raw, dict):
+            continue
+        stage = journey.Stage.model_construct(id=str(raw.get("id")), name="")
+        for key in _STAGE_LISTS:
+            setattr(stage, key.replace("-", "_"), valid_items(raw.get(key), models[key], ("stages", s, key)))
+        _place(stage, ("stages", s), path)
+        stages.append(stage)
+    partial = Journey.model_construct(
+        personas=valid_items(document.get("personas"), journey.Persona, ("personas",)),
+        channels=valid_items(document.get("channels"), journey.Channel, ("channels",)),
+        stages=stages,
+        include=[],
+    )
+    _place(partial, (), path)
+    written_ids = set(_ids_written(document))
+    shared_kinds = {"persona", "channel"} if document.get("include") else set()
+
+    def tolerated(kind: str, value: str) -> bool:
+        return value in written_ids or kind in shared_kinds
+
+    loaded = LoadedMap(partial, path, source, {path: source})
+    return check_identity(loaded, tolerate=tolerated, duplicates=False)
+
+
+def _ids_written(value: Any) -> Iterator[str]:
+    """Every ``id`` text anywhere in raw data."""
+    if isinstance(value, dict):
+        ident = value.get("id")
+        if isinstance(ident, str):
+            yield ident
+        for item in value.values():
+            yield from _ids_written(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _ids_written(item)
 
 
 def map_invalid(path: str, errors: list[JourneyError]) -> MapInvalid:
@@ -444,8 +522,17 @@ ID_SCOPES = (
 )
 
 
-def check_identity(loaded: LoadedMap) -> list[JourneyError]:
-    """Duplicate ids and references to ids that do not exist."""
+def check_identity(
+    loaded: LoadedMap,
+    *,
+    tolerate: Callable[[str, str], bool] | None = None,
+    duplicates: bool = True,
+) -> list[JourneyError]:
+    """Duplicate ids and references to ids that do not exist.
+
+    ``tolerate(kind, id)`` says which references not to report (those that a partial map
+    cannot judge); ``duplicates=False`` leaves out duplicate ids.
+    """
     journey = loaded.journey
     errors: list[JourneyError] = []
     entities: dict[str, Iterable[Entity]] = {
@@ -463,7 +550,7 @@ def check_identity(loaded: LoadedMap) -> list[JourneyError]:
         seen: dict[str, Entity] = {}
         for entity in entities[kind]:
             ident: str = entity.id  # type: ignore[attr-defined]
-            if ident in seen:
+            if ident in seen and duplicates:
                 first = loaded.locate_value(seen[ident], "id")
                 errors.append(
                     DanglingReferenceError(
@@ -481,7 +568,7 @@ def check_identity(loaded: LoadedMap) -> list[JourneyError]:
     dangling: list[tuple[Location, str, str]] = []
 
     def check(entity: Entity, key: str, kind: str, value: str | None, *index: int) -> None:
-        if value is None or value in ids[kind]:
+        if value is None or value in ids[kind] or (tolerate is not None and tolerate(kind, value)):
             return
         dangling.append((loaded.locate_value(entity, key, *index), kind, value))
 
