@@ -214,15 +214,25 @@ class SourceMap:
             loc = mark_location(self.path, node.start_mark)
         return loc
 
-    def is_quoted(self, keys: tuple[str | int, ...] | list[str | int]) -> bool:
-        """Whether the value at ``keys`` is a scalar written in quotes (``"60"``, ``'60'``)."""
+    def node(self, keys: tuple[str | int, ...] | list[str | int]) -> Any:
+        """The YAML node of the value at ``keys``, or None where the path is not written."""
         node = self.root
         for part in keys:
             child = self._child(node, part) if node is not None else None
             if child is None:
-                return False
+                return None
             node = child[1]
+        return node
+
+    def is_quoted(self, keys: tuple[str | int, ...] | list[str | int]) -> bool:
+        """Whether the value at ``keys`` is a scalar written in quotes (``"60"``, ``'60'``)."""
+        node = self.node(keys)
         return isinstance(node, _yaml().ScalarNode) and node.style in ("'", '"')
+
+    def is_flow_list(self, keys: tuple[str | int, ...] | list[str | int]) -> bool:
+        """Whether the value at ``keys`` is a list written in brackets (``[a, b]``)."""
+        node = self.node(keys)
+        return isinstance(node, _yaml().SequenceNode) and bool(node.flow_style)
 
     def _child(self, node: Any, part: str | int) -> tuple[Any, Any] | None:
         yaml = _yaml()
