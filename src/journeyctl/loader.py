@@ -11,9 +11,11 @@ at most ``MAX_ERRORS_PER_FILE`` errors, the rest counted in the last one.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import errno
 import gc
+import math
 import os
 import re
 import stat
@@ -811,7 +813,7 @@ def describe_error(
         return (
             f"{_quoted(str(value))} is not a valid id: use lowercase letters, digits, '-' and '_', "
             "starting with a letter or digit"
-        ), _id_hint(str(value))
+        ), _id_hint(str(value), _REFERENCE_KEYS.get(name))
     if kind == "string_too_short":
         return "must not be empty", f"write a value for '{name}', or leave the key out if it is optional"
     if kind == "string_too_long":
@@ -884,7 +886,8 @@ def _emotion_hint(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return f"write it without the decimal point: emotion: {int(value)}"
     if isinstance(value, float):
-        return f"round it to a whole number: emotion: {round(value)}"
+        low = math.floor(value)
+        return f"use a whole number: emotion: {low} or emotion: {low + 1}"
     if isinstance(value, int) and not isinstance(value, bool):
         return "use one of -2, -1, 0, 1, 2 (Mermaid's 1..5 score is emotion + 3)"
     return "write a whole number from -2 to 2"
@@ -894,10 +897,24 @@ def _smart_quotes_fix() -> str:
     return "replace the curly quotes a word processor makes with straight ones (' or \"), or leave them out"
 
 
-def _id_hint(value: str) -> str:
+#: Keys whose value names another entity by id, and what that entity is.
+_REFERENCE_KEYS = {
+    "persona": "persona",
+    "channel": "channel",
+    "touchpoint": "touchpoint",
+    "touchpoints": "touchpoint",
+    "step": "step",
+    "addresses": "pain point",
+    "baseline": "current-state map",
+}
+
+
+def _id_hint(value: str, refers_to: str | None = None) -> str:
     if any(quote in value for quote in _SMART_QUOTES):
         plain = value.strip(_SMART_QUOTES)
         return f"{_smart_quotes_fix()}: {_slug(plain)}"
+    if refers_to is not None:
+        return f"write the {refers_to}'s id (its 'id:'), not its name; ids look like '{_slug(value)}'"
     return f"write it as '{_slug(value)}'"
 
 
@@ -984,6 +1001,12 @@ def _date_message(name: str, value: Any) -> tuple[str, str]:
             f"write year-month-day: {name}: {year}-{int(second):02d}-{int(first):02d} if "
             f"{first} is the day, {year}-{int(first):02d}-{int(second):02d} if it is the month",
         )
+    for layout in ("%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%B %d, %Y", "%b %d, %Y"):
+        try:
+            written = datetime.datetime.strptime(text.strip(), layout).date()
+        except ValueError:
+            continue
+        return f"'{text}' is not a date in the form YYYY-MM-DD", f"write it as {name}: {written.isoformat()}"
     return f"{_yaml_kind(value)} is not a date in the form YYYY-MM-DD", f"write it as {name}: 2026-05-12"
 
 

@@ -203,7 +203,7 @@ def _colon_in_value(lines: list[str], index: int, column: int, at: Any) -> LoadE
         )
     previous = _previous_line(lines, index)
     if previous is not None:
-        slip = _no_space_colon(lines, previous, at)
+        slip = _dash_without_space(lines, previous, at) or _no_space_colon(lines, previous, at)
         if slip is not None:
             return slip
         key = match.group("key").strip() if match else line.strip()
@@ -219,6 +219,20 @@ def _colon_in_value(lines: list[str], index: int, column: int, at: Any) -> LoadE
         "found ': ' where a value was expected; text that contains ': ' must be in quotes",
         at(index, column),
         hint=f"put the whole value in quotes: {_quoted(line.strip())}",
+    )
+
+
+def _dash_without_space(lines: list[str], index: int, at: Any) -> LoadError | None:
+    """``-id: x``: a list item's dash with no space after it, read as part of a key."""
+    line = lines[index] if 0 <= index < len(lines) else ""
+    match = re.match(r"^(\s*)-(?=[^\s-])(\S.*)$", line)
+    if match is None:
+        return None
+    return LoadError(
+        f"found '-{match.group(2).split(':')[0]}' with no space after the dash, so YAML reads "
+        "the dash as part of the key, not as the start of a list item",
+        at(index, len(match.group(1))),
+        hint=f"write a space after the dash: {match.group(1).strip()}- {match.group(2)}",
     )
 
 
@@ -260,6 +274,17 @@ def _text_after_quote(line: str, column: int, where: Location) -> LoadError | No
     if quote not in "\"'" or not line[:column].rstrip().endswith(quote) or not line[column:].strip():
         return None
     key = match.group("key").strip()
+    if len(value) > 2 and value.endswith(quote):
+        # 'I'll never get through': the quotes were meant around the text, and one inside it
+        # ended the value early.
+        mark = "an apostrophe" if quote == "'" else "a double quote"
+        return LoadError(
+            f"found {mark} inside the value of '{key}', which is in {_quote_name(quote)} quotes: "
+            "it ends the value early",
+            where,
+            hint=f"put the value in {_quote_name(_other(quote))} quotes instead: "
+            f"{key}: {_other(quote)}{value[1:-1]}{_other(quote)}",
+        )
     return LoadError(
         f"found text after the closing quote of the value of '{key}'; a value that starts "
         "with a quote must end with it",
@@ -284,6 +309,11 @@ def _indentation(lines: list[str], index: int, problem: str, at: Any) -> LoadErr
     """A line whose indentation matches neither the keys above it nor the list it is in."""
     line = lines[index] if index < len(lines) else ""
     previous = _previous_line(lines, index)
+    slip = _dash_without_space(lines, index, at) or (
+        _dash_without_space(lines, previous, at) if previous is not None else None
+    )
+    if slip is not None:
+        return slip
     key = line.strip().removeprefix("- ").split(":", 1)[0].strip() or line.strip()
     if previous is not None and _indent(line) != _key_indent(lines[previous]):
         here, above = _indent(line), _key_indent(lines[previous])
