@@ -313,7 +313,8 @@ def _identity_of_valid_parts(document: dict[str, Any], source: SourceMap, path: 
             setattr(stage, key.replace("-", "_"), valid_items(raw.get(key), models[key], ("stages", s, key)))
         _place(stage, ("stages", s), path)
         stages.append(stage)
-    partial = Journey.model_construct(
+    # Only the parts check_identity reads: the map's own keys are not needed for references.
+    partial = Journey.model_construct(  # type: ignore[call-arg]
         personas=valid_items(document.get("personas"), journey.Persona, ("personas",)),
         channels=valid_items(document.get("channels"), journey.Channel, ("channels",)),
         stages=stages,
@@ -995,11 +996,11 @@ def _date_message(name: str, value: Any) -> tuple[str, str]:
         )
     day_first = _DAY_FIRST.fullmatch(text)
     if day_first:
-        first, second, year = day_first.groups()
+        first, second, written_year = day_first.groups()
         return (
             f"'{text}' is not a date in the form YYYY-MM-DD",
-            f"write year-month-day: {name}: {year}-{int(second):02d}-{int(first):02d} if "
-            f"{first} is the day, {year}-{int(first):02d}-{int(second):02d} if it is the month",
+            f"write year-month-day: {name}: {written_year}-{int(second):02d}-{int(first):02d} if "
+            f"{first} is the day, {written_year}-{int(first):02d}-{int(second):02d} if it is the month",
         )
     for layout in ("%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%B %d, %Y", "%b %d, %Y"):
         try:
