@@ -11,10 +11,13 @@ at most ``MAX_ERRORS_PER_FILE`` errors, the rest counted in the last one.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import errno
 import gc
+import math
 import os
+import re
 import stat
 import types
 import typing
@@ -251,6 +254,9 @@ def _load_bytes(
         journey = Journey.model_validate(document)
     except ValidationError as exc:
         errors.extend(translate_validation_error(exc, source, Journey))
+        # The reference errors of the parts that did validate, in the same run: a user fixes
+        # a file in one round, not schema errors first and references after.
+        errors.extend(_identity_of_valid_parts(document, source, path))
         raise map_invalid(path, errors) from None
     loaded = LoadedMap(journey, path, source, {path: source})
     _assign_paths(journey, path)
@@ -260,6 +266,87 @@ def _load_bytes(
     if errors:
         raise map_invalid(path, errors)
     return loaded
+
+
+#: The lists of a stage, each with the model of its items.
+_STAGE_LISTS = ("touchpoints", "steps", "pain-points", "opportunities", "metrics")
+
+
+def _identity_of_valid_parts(document: dict[str, Any], source: SourceMap, path: str) -> list[JourneyError]:
+    """Duplicate ids and dangling references among the entities of a map that validated alone.
+
+    Each persona, channel, stage (without its lists) and item of a stage's lists is validated
+    on its own; the ones that pass make a partial map for ``check_identity``. A reference is
+    reported only when no entity of the file, valid or not, has that id (an invalid entity
+    still names its id), and references to personas and channels are left alone when the map
+    includes shared files, which are read only once the map itself is valid.
+    """
+    from pydantic import ValidationError
+
+    from journeyctl.model import Journey, journey
+
+    def valid_items(raw: Any, model: type[Any], where: tuple[str | int, ...]) -> list[Any]:
+        items = []
+        for index, item in enumerate(raw if isinstance(raw, list) else []):
+            try:
+                entity = model.model_validate(item)
+            except ValidationError:
+                continue
+            _place(entity, (*where, index), path)
+            items.append(entity)
+        return items
+
+    models = {
+        "touchpoints": journey.Touchpoint,
+        "steps": journey.Step,
+        "pain-points": journey.PainPoint,
+        "opportunities": journey.Opportunity,
+        "metrics": journey.Metric,
+    }
+    stages = []
+    raw_stages = document.get("stages")
+    for s, raw in enumerate(raw_stages if isinstance(raw_stages, list) else []):
+        if not isinstance(raw, dict):
+            continue
+        # Every list given: model_construct's default factories inspect their signatures, which
+        # made this ten times slower than the validation itself.
+        lists: dict[str, Any] = {
+            key.replace("-", "_"): valid_items(raw.get(key), models[key], ("stages", s, key))
+            for key in _STAGE_LISTS
+        }
+        stage = journey.Stage.model_construct(id=str(raw.get("id")), name="", goals=[], **lists)
+        _place(stage, ("stages", s), path)
+        stages.append(stage)
+    # Only the parts check_identity reads: the map's own keys are not needed for references.
+    partial = Journey.model_construct(  # type: ignore[call-arg]
+        personas=valid_items(document.get("personas"), journey.Persona, ("personas",)),
+        channels=valid_items(document.get("channels"), journey.Channel, ("channels",)),
+        stages=stages,
+        include=[],
+        tags=[],
+    )
+    _place(partial, (), path)
+    written_ids = set(_ids_written(document))
+    shared_kinds = {"persona", "channel"} if document.get("include") else set()
+
+    def tolerated(kind: str, value: str) -> bool:
+        return value in written_ids or kind in shared_kinds
+
+    loaded = LoadedMap(partial, path, source, {path: source})
+    return check_identity(loaded, tolerate=tolerated, duplicates=False)
+
+
+def _ids_written(value: Any) -> Iterator[str]:
+    """Every ``id`` text anywhere in raw data."""
+    if isinstance(value, dict):
+        ident = value.get("id")
+        if isinstance(ident, str):
+            yield ident
+        for item in value.values():
+            yield from _ids_written(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _ids_written(item)
 
 
 def map_invalid(path: str, errors: list[JourneyError]) -> MapInvalid:
@@ -443,8 +530,17 @@ ID_SCOPES = (
 )
 
 
-def check_identity(loaded: LoadedMap) -> list[JourneyError]:
-    """Duplicate ids and references to ids that do not exist."""
+def check_identity(
+    loaded: LoadedMap,
+    *,
+    tolerate: Callable[[str, str], bool] | None = None,
+    duplicates: bool = True,
+) -> list[JourneyError]:
+    """Duplicate ids and references to ids that do not exist.
+
+    ``tolerate(kind, id)`` says which references not to report (those that a partial map
+    cannot judge); ``duplicates=False`` leaves out duplicate ids.
+    """
     journey = loaded.journey
     errors: list[JourneyError] = []
     entities: dict[str, Iterable[Entity]] = {
@@ -462,7 +558,7 @@ def check_identity(loaded: LoadedMap) -> list[JourneyError]:
         seen: dict[str, Entity] = {}
         for entity in entities[kind]:
             ident: str = entity.id  # type: ignore[attr-defined]
-            if ident in seen:
+            if ident in seen and duplicates:
                 first = loaded.locate_value(seen[ident], "id")
                 errors.append(
                     DanglingReferenceError(
@@ -480,7 +576,7 @@ def check_identity(loaded: LoadedMap) -> list[JourneyError]:
     dangling: list[tuple[Location, str, str]] = []
 
     def check(entity: Entity, key: str, kind: str, value: str | None, *index: int) -> None:
-        if value is None or value in ids[kind]:
+        if value is None or value in ids[kind] or (tolerate is not None and tolerate(kind, value)):
             return
         dangling.append((loaded.locate_value(entity, key, *index), kind, value))
 
@@ -544,7 +640,9 @@ def _yaml_kind(value: Any) -> str:
             return "NaN (not a number)"
         if value in (float("inf"), float("-inf")):
             return "infinity" if value > 0 else "minus infinity"
-        return f"the number {value:g}"
+        return (
+            f"the number {value!r}" if value.is_integer() and abs(value) < 1e16 else f"the number {value:g}"
+        )
     if isinstance(value, str):
         if len(value) > _SHOWN_CHARACTERS:
             return f"the text {value[:40]!r}... ({len(value):,} characters)"
@@ -645,24 +743,40 @@ def translate_validation_error(
             location = source.locate(loc)
         located.append((location, number, error))
     located.sort(key=lambda item: item[:2])
-    return [
-        SchemaError(
-            _describe(error, root, suggest=shown < MAX_ERRORS_PER_FILE),
-            location,
-            key_path=key_path(error["loc"]),
-        )
-        for shown, (location, _, error) in enumerate(located)
-    ]
+    errors: list[JourneyError] = []
+    for shown, (location, _, error) in enumerate(located):
+        quoted = isinstance(error.get("input"), str) and source.is_quoted(tuple(error["loc"]))
+        message, hint = describe_error(error, root, suggest=shown < MAX_ERRORS_PER_FILE, quoted=quoted)
+        errors.append(SchemaError(message, location, key_path=key_path(error["loc"]), hint=hint))
+    return errors
 
 
-def _describe(error: Any, root: type[BaseModel], *, suggest: bool) -> str:
-    """One pydantic error in the words of the format."""
+#: Quotes a word processor puts in place of YAML's straight ones.
+_SMART_QUOTES = "\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb"
+_THOUSANDS = re.compile(r"[-+]?\d{1,3}([,\u00a0 '\u2009]\d{3})+(\.\d+)?")
+_NUMBER_AND_UNIT = re.compile(r"(?P<number>[-+]?\d+(?:\.\d+)?)\s*(?P<unit>%|[^\d\s.,]{1,12})")
+_UNIT_AND_NUMBER = re.compile(r"(?P<unit>[$\u20ac\u00a3\u00a5])\s*(?P<number>[-+]?\d+(?:\.\d+)?)")
+_DAY_FIRST = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
+
+
+def describe_error(
+    error: Any, root: type[BaseModel], *, suggest: bool = True, quoted: bool = False
+) -> tuple[str, str | None]:
+    """One pydantic error in the words of the format: (what was found and expected, the fix).
+
+    Used for maps, shared files and rule options alike, so no model-library phrasing
+    ("Input should be a valid integer") reaches a user anywhere.
+    """
     from journeyctl.model import EMOTION_MAX, EMOTION_MIN
 
     loc = tuple(error["loc"])
     kind = error["type"]
     value = error.get("input")
-    name = loc[-1] if loc else ""
+    name = (
+        str(loc[-1])
+        if loc and isinstance(loc[-1], str)
+        else str(next((part for part in reversed(loc) if isinstance(part, str)), "value"))
+    )
     context = error.get("ctx") or {}
     if kind == "extra_forbidden":
         model = _model_at(root, loc[:-1])
@@ -670,60 +784,236 @@ def _describe(error: Any, root: type[BaseModel], *, suggest: bool) -> str:
         message = f"unknown key {_quoted(str(name))}"
         close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6) if suggest else []
         if close:
-            message += f" (did you mean '{close[0]}'?)"
-        elif allowed:
+            return message + f" (did you mean '{close[0]}'?)", f"rename it to '{close[0]}'"
+        if allowed:
             message += "; allowed keys: " + ", ".join(allowed)
-        return message
+        return message, "remove it, or check its indentation: it may belong to the mapping above"
+    if kind == "invalid_key":
+        return f"found {_yaml_kind(value)} as a key; keys are words such as 'id' or 'name'", (
+            "a number with a thousands separator in braces ({value: 1,200}) makes a key of the "
+            "part after the comma: write 1200"
+            if isinstance(value, int)
+            else "write the key as a word"
+        )
     if kind == "missing":
         message = f"missing required key '{name}'"
         if name == "journeyctl":
-            message += ": a journey map starts with 'journeyctl: 1'"
-        return message
+            return (
+                message + ": a journey map starts with 'journeyctl: 1'",
+                "add 'journeyctl: 1' as the first line",
+            )
+        return message, f"add '{name}: ...' to this mapping"
     if name == "emotion":
         return (
             f"emotion must be a whole number from {EMOTION_MIN} to +{EMOTION_MAX} "
             f"(-2 very negative .. +2 very positive), not {_yaml_kind(value)}"
-        )
-    if kind == "finite_number" or (kind == "float_type" and isinstance(value, int)):
+        ), _emotion_hint(value)
+    if (kind == "finite_number" and not (quoted and isinstance(value, str))) or (
+        kind == "float_type" and isinstance(value, int) and not isinstance(value, bool)
+    ):
         return (
             f"{name} must be a finite number, not {_non_finite(value)}; "
             "NaN and infinity cannot be compared with a target, drawn or written as JSON"
-        )
+        ), "write the figure as a plain number, such as 38 or 0.38"
     if kind == "string_pattern_mismatch":
         return (
             f"{_quoted(str(value))} is not a valid id: use lowercase letters, digits, '-' and '_', "
             "starting with a letter or digit"
-        )
+        ), _id_hint(str(value), _REFERENCE_KEYS.get(name))
     if kind == "string_too_short":
-        return "must not be empty"
+        return "must not be empty", f"write a value for '{name}', or leave the key out if it is optional"
     if kind == "string_too_long":
-        return f"is too long (at most {context.get('max_length')} characters)"
+        return f"is too long (at most {context.get('max_length')} characters)", "shorten it"
     if kind == "string_type":
-        message = f"expected text, got {_yaml_kind(value)}"
-        if isinstance(value, (int, float, bool)):
-            message += "; put it in quotes"
-        return message
+        return _text_expected(name, value)
     if kind == "literal_error":
         expected = str(context.get("expected", ""))
         options = [part.strip().strip("'") for part in expected.replace(" or ", ", ").split(",")]
         message = f"{_yaml_kind(value)} is not allowed here; expected {expected}"
-        close = difflib.get_close_matches(str(value), options, n=1) if suggest else []
+        plain = str(value).strip(_SMART_QUOTES + "\"'")
+        if plain in options and plain != str(value):
+            return message, f"{_smart_quotes_fix()}: {name}: {plain}"
+        close = difflib.get_close_matches(plain, options, n=1) if suggest else []
         if close and str(value) not in options:
-            message += f" (did you mean '{close[0]}'?)"
-        return message
+            return message + f" (did you mean '{close[0]}'?)", f"write {name}: {close[0]}"
+        return message, "write one of the values listed"
     if kind.startswith("date_"):
-        return f"invalid date {_yaml_kind(value)}: expected a date as YYYY-MM-DD"
+        return _date_message(name, value)
     if kind == "list_type":
-        return f"expected a list, got {_yaml_kind(value)}"
+        message = f"expected a list, got {_yaml_kind(value)}"
+        if isinstance(value, dict):
+            return message, "start each item of the list with '- ', indented under the key"
+        item = value if isinstance(value, str) else "..."
+        return message, f"write the items in brackets ({name}: [{item}]) or each on its own line after '- '"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"expected a mapping of keys, got {_yaml_kind(value)}"
+        return f"expected a mapping of keys, got {_yaml_kind(value)}", (
+            "write the keys of this item on lines of their own (id: ..., name: ...), or in braces: "
+            "{id: ..., name: ...}"
+        )
     if kind in ("bool_type", "bool_parsing"):
-        return f"expected true or false, got {_yaml_kind(value)}"
-    if kind in ("float_type", "float_parsing", "int_type", "int_parsing"):
-        return f"expected a number, got {_yaml_kind(value)}"
+        message = f"expected true or false, got {_yaml_kind(value)}"
+        if isinstance(value, str) and value.lower() in ("yes", "no", "on", "off", "y", "n"):
+            return message, (
+                f"write {name}: {'true' if value.lower() in ('yes', 'on', 'y') else 'false'} "
+                "(journeyctl reads YAML 1.2, where yes, no, on and off are text)"
+            )
+        return message, f"write {name}: true or {name}: false"
+    if kind in ("float_type", "float_parsing", "int_type", "int_parsing", "int_from_float"):
+        return _number_expected(name, value, quoted=quoted, whole=kind.startswith("int"))
     if kind == "too_short" and name == "stages":
-        return "a journey needs at least one stage"
-    return str(error["msg"])
+        return (
+            "a journey needs at least one stage",
+            "add a stage under 'stages:' with '- id: ...' and 'name: ...'",
+        )
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        bound = next(iter(context.values()), "")
+        relation = {
+            "greater_than_equal": "at least",
+            "less_than_equal": "at most",
+            "greater_than": "more than",
+            "less_than": "less than",
+        }[kind]
+        return (
+            f"{name} must be {relation} {bound}, not {_yaml_kind(value)}",
+            f"write a number {relation} {bound}",
+        )
+    return f"{name}: the value {_yaml_kind(value)} is not allowed here", None
+
+
+def _emotion_hint(value: Any) -> str:
+    if isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            return "write the score as a number (emotion: -1) and the words in 'feeling'"
+        if number.is_integer():
+            return f"remove the quotes: emotion: {int(number)}"
+        return "write a whole number from -2 to 2, without quotes"
+    if isinstance(value, float) and value.is_integer():
+        return f"write it without the decimal point: emotion: {int(value)}"
+    if isinstance(value, float):
+        low = math.floor(value)
+        return f"use a whole number: emotion: {low} or emotion: {low + 1}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return "use one of -2, -1, 0, 1, 2 (Mermaid's 1..5 score is emotion + 3)"
+    return "write a whole number from -2 to 2"
+
+
+def _smart_quotes_fix() -> str:
+    return "replace the curly quotes a word processor makes with straight ones (' or \"), or leave them out"
+
+
+#: Keys whose value names another entity by id, and what that entity is.
+_REFERENCE_KEYS = {
+    "persona": "persona",
+    "channel": "channel",
+    "touchpoint": "touchpoint",
+    "touchpoints": "touchpoint",
+    "step": "step",
+    "addresses": "pain point",
+    "baseline": "current-state map",
+}
+
+
+def _id_hint(value: str, refers_to: str | None = None) -> str:
+    if any(quote in value for quote in _SMART_QUOTES):
+        plain = value.strip(_SMART_QUOTES)
+        return f"{_smart_quotes_fix()}: {_slug(plain)}"
+    if refers_to is not None:
+        return f"write the {refers_to}'s id (its 'id:'), not its name; ids look like '{_slug(value)}'"
+    return f"write it as '{_slug(value)}'"
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-_")
+    return slug or "my-id"
+
+
+def _text_expected(name: str, value: Any) -> tuple[str, str]:
+    message = f"expected text, got {_yaml_kind(value)}"
+    if isinstance(value, bool):
+        return message, f'put it in quotes if it is text: {name}: "{str(value).lower()}"'
+    if isinstance(value, (int, float)):
+        return message, f'put it in quotes: {name}: "{value}"'
+    if isinstance(value, list):
+        if name == "persona":
+            return (
+                "expected one persona id, got a list",
+                "name one persona, or leave 'persona' out: a step without one is taken by every persona",
+            )
+        return (
+            message,
+            "write one value; if it is one text with commas in it, put it in quotes instead of brackets",
+        )
+    if isinstance(value, dict):
+        return message, "text that contains ': ' or starts with '{' must be in quotes"
+    if value is None:
+        return message, f"write a value after '{name}:', or leave the key out if it is optional"
+    return message, "write the value as text"
+
+
+def _number_expected(name: str, value: Any, *, quoted: bool, whole: bool = False) -> tuple[str, str]:
+    message = f"expected {'a whole number' if whole else 'a number'}, got {_yaml_kind(value)}"
+    if whole and isinstance(value, float) and not isinstance(value, bool):
+        return message, f"write a whole number: {name}: {round(value)}"
+    if isinstance(value, bool):
+        return message, "write the value as a number, without quotes or units"
+    if not isinstance(value, str):
+        return message, "write the value as a number, without quotes or units"
+    text = value.strip()
+    try:
+        number = float(text)
+    except ValueError:
+        number = None
+    if number is not None and quoted:
+        return message + " (a number in quotes)", f"remove the quotes: {name}: {text}"
+    if number is not None:
+        # 1e3 is text to journeyctl, as to YAML 1.1: an exponent needs a decimal point.
+        full = f"{number:f}".rstrip("0").rstrip(".") if abs(number) < 1e15 else f"{number:.1e}"
+        return message, f"write it in full or with a decimal point: {name}: {full}"
+    if _THOUSANDS.fullmatch(text):
+        plain = re.sub(r"[,\u00a0 '\u2009]", "", text)
+        return message, f"write it without the thousands separator: {name}: {plain}"
+    if "," in text and re.fullmatch(r"[-+]?\d+,\d+", text):
+        return message, f"write a decimal point, not a comma: {name}: {text.replace(',', '.')}"
+    match = _NUMBER_AND_UNIT.fullmatch(text) or _UNIT_AND_NUMBER.fullmatch(text)
+    if match:
+        return message, (
+            f"write the number alone ({name}: {match.group('number')}) and put "
+            f"'{match.group('unit')}' in 'unit'"
+        )
+    return message, "write the value as a number, without quotes or units"
+
+
+def _date_message(name: str, value: Any) -> tuple[str, str]:
+    text = str(value)
+    shape = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    if shape:
+        year, month, day = (int(part) for part in shape.groups())
+        if not 1 <= month <= 12:
+            return (
+                f"'{text}' is not a date: month {month} does not exist (dates are YYYY-MM-DD)",
+                "check the month and the day: they may be the wrong way round",
+            )
+        return (
+            f"'{text}' is not a date: {year}-{month:02d} has no day {day}",
+            "check the day of the month",
+        )
+    day_first = _DAY_FIRST.fullmatch(text)
+    if day_first:
+        first, second, written_year = day_first.groups()
+        return (
+            f"'{text}' is not a date in the form YYYY-MM-DD",
+            f"write year-month-day: {name}: {written_year}-{int(second):02d}-{int(first):02d} if "
+            f"{first} is the day, {written_year}-{int(first):02d}-{int(second):02d} if it is the month",
+        )
+    for layout in ("%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%B %d, %Y", "%b %d, %Y"):
+        try:
+            written = datetime.datetime.strptime(text.strip(), layout).date()
+        except ValueError:
+            continue
+        return f"'{text}' is not a date in the form YYYY-MM-DD", f"write it as {name}: {written.isoformat()}"
+    return f"{_yaml_kind(value)} is not a date in the form YYYY-MM-DD", f"write it as {name}: 2026-05-12"
 
 
 def _missing_location(source: SourceMap, parent: tuple[str | int, ...]) -> Location:

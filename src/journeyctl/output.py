@@ -81,7 +81,7 @@ def print_error(error: JourneyError, *, severity: str = "error") -> None:
 
     location = error.location
     message = error.message
-    if error.key_path and ("." in error.key_path or "[" in error.key_path):
+    if error.key_path:
         message += f" (at {error.key_path})"
     prefix = f"{location}: " if location is not None and location.path else ""
     sys.stderr.write(f"{prefix}{severity}: {one_line(message)}\n")

@@ -214,6 +214,26 @@ class SourceMap:
             loc = mark_location(self.path, node.start_mark)
         return loc
 
+    def node(self, keys: tuple[str | int, ...] | list[str | int]) -> Any:
+        """The YAML node of the value at ``keys``, or None where the path is not written."""
+        node = self.root
+        for part in keys:
+            child = self._child(node, part) if node is not None else None
+            if child is None:
+                return None
+            node = child[1]
+        return node
+
+    def is_quoted(self, keys: tuple[str | int, ...] | list[str | int]) -> bool:
+        """Whether the value at ``keys`` is a scalar written in quotes (``"60"``, ``'60'``)."""
+        node = self.node(keys)
+        return isinstance(node, _yaml().ScalarNode) and node.style in ("'", '"')
+
+    def is_flow_list(self, keys: tuple[str | int, ...] | list[str | int]) -> bool:
+        """Whether the value at ``keys`` is a list written in brackets (``[a, b]``)."""
+        node = self.node(keys)
+        return isinstance(node, _yaml().SequenceNode) and bool(node.flow_style)
+
     def _child(self, node: Any, part: str | int) -> tuple[Any, Any] | None:
         yaml = _yaml()
         if isinstance(node, yaml.MappingNode):
@@ -262,16 +282,14 @@ def parse(data: bytes, path: str, *, max_size: int | None = DEFAULT_MAX_FILE_SIZ
     try:
         root = yaml.compose(text, Loader=_loader())
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = f"YAML syntax error: {exc.problem or exc.context or 'invalid YAML'}"
         if exc.problem == "exceeded maximum nesting depth":
-            message = _depth_message()
-        elif exc.context and exc.problem:
-            message += f" ({exc.context}"
-            if exc.context_mark is not None and exc.context_mark is not mark:
-                message += f" at line {exc.context_mark.line + 1}"
-            message += ")"
-        raise LoadError(message, mark_location(path, mark) if mark else Location(path, 1, 1)) from None
+            mark = exc.problem_mark or exc.context_mark
+            raise LoadError(
+                _depth_message(), mark_location(path, mark) if mark else Location(path, 1, 1)
+            ) from None
+        from journeyctl.yamlslips import explain
+
+        raise explain(exc, text, path) from None
     except yaml.reader.ReaderError as exc:
         before = text[: exc.position]
         line = before.count("\n") + 1
@@ -564,7 +582,9 @@ class _Builder:
                 raise self.error("unsupported mapping key", key_node)
             if key in result:
                 first = self._first_key_node(node, key).start_mark.line + 1
-                raise self.error(f"duplicate key '{key}' (first defined on line {first})", key_node)
+                error = self.error(f"duplicate key '{key}' (first defined on line {first})", key_node)
+                error.hint = "keep one of the two: a key may appear only once in a mapping"
+                raise error
             result[key] = build(value_node, inner)
         for merge_node in merges:
             sources = merge_node.value if isinstance(merge_node, self._sequence) else [merge_node]

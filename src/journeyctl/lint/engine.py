@@ -156,7 +156,7 @@ def invalid_map_findings(path: str, errors: Sequence[JourneyError]) -> list[Find
         message = error.message
         if message.startswith(f"{path}: "):
             message = message[len(path) + 2 :]
-        if error.key_path and ("." in error.key_path or "[" in error.key_path):
+        if error.key_path:
             message += f" (at {error.key_path})"
         findings.append(Finding(location, INVALID_MAP, "invalid-map", "error", message, error.hint))
     return findings

@@ -44,8 +44,10 @@ Slug = Annotated[
 Text = Annotated[str, Field(min_length=1)]
 Emotion = Annotated[StrictInt, Field(ge=EMOTION_MIN, le=EMOTION_MAX)]
 #: A number that is finite: NaN and infinity (``.nan``, ``.inf``, ``1e999``) cannot be compared
-#: with a target, drawn, or written as JSON, so the format refuses them.
-FiniteNumber = Annotated[float, Field(allow_inf_nan=False)]
+#: with a target, drawn, or written as JSON, so the format refuses them. Strict, as ``emotion``
+#: is: a number in quotes (``target: "60"``) is refused with a hint everywhere, as the JSON
+#: Schema refuses it, rather than read as a number in some fields and not in others.
+FiniteNumber = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 Level = Literal["low", "medium", "high"]
 Severity = Literal["low", "medium", "high", "critical"]
 ChannelKind = Literal[
@@ -276,7 +278,7 @@ class Journey(Entity):
 class SharedDefinitions(Entity):
     """A shared file of personas and channels that maps pull in with `include`."""
 
-    model_config = ConfigDict(title="Shared journeyctl definitions")
+    model_config = ConfigDict(title="Shared file")
 
     journeyctl_shared: Literal[1] = Field(description="Marks a shared file; always 1.")
     personas: list[Persona] = Field(default_factory=list, description="Shared personas.")

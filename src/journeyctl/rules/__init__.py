@@ -3,7 +3,8 @@
 Codes are grouped by theme and never reused once retired:
 JM1xx journey, stages and steps; JM2xx pain points and opportunities;
 JM3xx emotion; JM4xx unused definitions; JM5xx ownership and upkeep;
-JM6xx metrics; JM7xx channels and personas. JM000-JM099 belong to the engine.
+JM6xx metrics; JM7xx channels and personas; JM8xx text that YAML reads otherwise than
+it looks (likely slips). JM000-JM099 belong to the engine.
 """
 
 from __future__ import annotations
@@ -41,4 +42,6 @@ BUILTIN_RULES: dict[str, str] = {
     "JM701": "journeyctl.rules.single_channel_journey",
     "JM702": "journeyctl.rules.persona_without_goals",
     "JM703": "journeyctl.rules.map_without_personas",
+    "JM801": "journeyctl.rules.sentence_split_into_list",
+    "JM802": "journeyctl.rules.unquoted_yes_no",
 }
