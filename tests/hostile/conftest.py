@@ -1,14 +1,16 @@
 """Hypothesis profiles of the hostile-input suite, and the count of inputs it tried.
 
-Two profiles:
+Profiles (``JOURNEYCTL_HOSTILE=NAME``, or ``--hypothesis-profile=NAME`` when
+pytest is given ``tests/hostile``, so that this file is loaded first):
 
 * ``hostile-ci`` (the default): a fixed, derandomized set of inputs, so CI is
-  reproducible, sized to run in about a minute on a busy 2-core machine;
+  reproducible, sized to run in one to two minutes on a busy 2-core machine;
+  it does not shrink failures;
+* ``hostile-shrink``: the same inputs, failures shrunk to small reproducers;
 * ``long``: random inputs, 100 times as many, for a local run of an hour or
-  more: ``pytest tests/hostile --hypothesis-profile=long`` or
-  ``JOURNEYCTL_HOSTILE=long pytest tests/hostile``.
+  more.
 
-Neither writes a hypothesis example database, and hypothesis's other caches go
+None writes a hypothesis example database, and hypothesis's other caches go
 to a temporary directory, so the suite leaves no file in the repository. The
 terminal summary says how many inputs each layer tried (set
 ``JOURNEYCTL_HOSTILE_REPORT=path.json`` to also record them in a file).
@@ -57,7 +59,16 @@ settings.register_profile(
     **_COMMON,
 )
 settings.register_profile("hostile-shrink", settings.get_profile("hostile-ci"), phases=tuple(Phase)[:-1])
-settings.register_profile("long", max_examples=10_000, derandomize=False, print_blob=True, **_COMMON)
+# No explain phase: it traces every line while a failure shrinks, which made shrinking one
+# slow input outlast a 25-minute run.
+settings.register_profile(
+    "long",
+    max_examples=10_000,
+    derandomize=False,
+    print_blob=True,
+    phases=tuple(Phase)[:-1],
+    **_COMMON,
+)
 settings.load_profile(os.environ.get("JOURNEYCTL_HOSTILE", "") or "hostile-ci")
 
 _started = time.monotonic()

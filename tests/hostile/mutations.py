@@ -237,6 +237,22 @@ tree_operations = st.one_of(
     st.tuples(st.just("alias-scalar"), _where, st.integers(2, 3000), st.integers(1, 200_000)),
 )
 
+#: Operations that keep a map valid (mostly): hostile text, a new order, steps moved between
+#: stages, one big scalar aliased many times; so that hostile text reaches every renderer.
+keeping_operations = st.one_of(
+    st.tuples(st.just("text"), _where, hostile_text()),
+    st.tuples(st.just("reorder"), _where, st.integers(0, 2**16)),
+    st.tuples(st.just("move"), _where, _where),
+    st.tuples(st.just("alias-scalar"), _where, st.integers(2, 3000), st.integers(1, 200_000)),
+)
+#: Text operations that keep a map valid: comments, line ends, a byte-order mark.
+keeping_text_operations = st.one_of(
+    st.tuples(st.just("suppress"), _where, st.sampled_from(SUPPRESSIONS), st.booleans()),
+    st.tuples(st.just("suppress-many"), st.sampled_from(SUPPRESSIONS), st.integers(1, 8000)),
+    st.tuples(st.just("line-ends"), st.sampled_from(("\r\n", "\r"))),
+    st.tuples(st.just("bom")),
+)
+
 text_operations = st.one_of(
     st.tuples(st.just("truncate"), _where),
     st.tuples(
@@ -280,12 +296,17 @@ class Mutation:
     text: tuple[tuple[Any, ...], ...] = ()
 
 
-def mutations(*, max_tree: int = 5, max_text: int = 2, text_ops: bool = True) -> st.SearchStrategy[Mutation]:
-    text_lists = st.lists(text_operations, max_size=max_text) if text_ops else st.just([])
+def mutations(
+    *, max_tree: int = 5, max_text: int = 2, text_ops: bool = True, keep_valid: bool = False
+) -> st.SearchStrategy[Mutation]:
+    """Mutations of a base map; ``keep_valid`` draws only operations that mostly keep it valid."""
+    tree = keeping_operations if keep_valid else tree_operations
+    text = keeping_text_operations if keep_valid else text_operations
+    text_lists = st.lists(text, max_size=max_text) if text_ops else st.just([])
     return st.builds(
         Mutation,
         base=st.integers(0, len(BASE_PATHS) - 1),
-        tree=st.lists(tree_operations, max_size=max_tree).map(tuple),
+        tree=st.lists(tree, min_size=1 if keep_valid else 0, max_size=max_tree).map(tuple),
         text=text_lists.map(tuple),
     )
 

@@ -47,7 +47,7 @@ from .mutations import (
     shared_base,
     with_every_text,
 )
-from .payloads import INJECTIONS
+from .payloads import INJECTIONS, SUPPRESSIONS
 
 SHARED = ROOT / "examples" / "shared" / "personas.yaml"
 EVERY_RULE = lint_config(every_rule=True)
@@ -77,9 +77,21 @@ def base_loaded(index: int) -> LoadedMap:
     return loaded
 
 
-@settings(max_examples=examples(8))
+@settings(max_examples=examples(4))
 @given(mutations())
 def test_mutated_map_keeps_the_contract(mutation: Mutation) -> None:
+    """Any mutation: most make an invalid map, which must fail with located errors only."""
+    check_mutation(mutation)
+
+
+@settings(max_examples=examples(2))
+@given(mutations(keep_valid=True))
+def test_hostile_text_in_a_valid_map_keeps_the_contract(mutation: Mutation) -> None:
+    """Mutations that keep the map valid, so hostile text reaches lint, every renderer and diff."""
+    check_mutation(mutation)
+
+
+def check_mutation(mutation: Mutation) -> None:
     base, data = apply(mutation)
 
     def checks() -> None:
@@ -101,6 +113,29 @@ def test_mutated_shared_file_keeps_the_contract(mutation: Mutation, which: int) 
     base = bases()[index]
     note(f"shared file:\n{excerpt(shared)}")
     within_budget(lambda: full_pipeline(base.text.encode("utf-8"), str(ROOT / base.path), shared), shared)
+
+
+@settings(max_examples=examples(1))
+@given(mutations(keep_valid=True, text_ops=False), st.sampled_from(SUPPRESSIONS), st.integers(0, 2**16))
+def test_line_ends_do_not_change_findings(mutation: Mutation, comment: str, where: int) -> None:
+    """YAML reads LF, CRLF and CR line ends alike; so must every finding and suppression."""
+    from journeyctl.lint.engine import lint_map
+
+    base, data = apply(mutation)
+    lines = data.split(b"\n")
+    lines[where % len(lines)] += b"  " + comment.encode()
+    data = b"\n".join(lines)
+    note(f"input:\n{excerpt(data)}")
+    found = {}
+    for name, end in (("LF", b"\n"), ("CRLF", b"\r\n"), ("CR", b"\r")):
+        loaded = check_load(data.replace(b"\n", end), str(ROOT / base.path), root=ROOT, includes=includes())
+        if loaded is None:
+            return
+        found[name] = [(f.location.line, f.location.col, f.code) for f in lint_map(loaded, EVERY_RULE)]
+    for name in ("CRLF", "CR"):
+        if found[name] != found["LF"]:
+            differ = sorted(set(found[name]) ^ set(found["LF"]))[:4]
+            raise ContractBroken(f"{name} line ends change the findings (line, col, code): {differ}")
 
 
 @settings(max_examples=examples(3))
@@ -192,7 +227,7 @@ def graphviz() -> str:
 
 
 @settings(max_examples=examples(0.3))
-@given(mutations(max_text=0))
+@given(mutations(keep_valid=True, text_ops=False))
 def test_graphviz_lays_out_every_valid_map(graphviz: str, mutation: Mutation) -> None:
     """DOT built from hostile text is grammatical: Graphviz lays it out and writes well-formed SVG."""
     base, data = apply(mutation)
