@@ -8,7 +8,8 @@ pytest is given ``tests/hostile``, so that this file is loaded first):
   it does not shrink failures;
 * ``hostile-shrink``: the same inputs, failures shrunk to small reproducers;
 * ``long``: random inputs, 100 times as many, for a local run of an hour or
-  more.
+  more (``JOURNEYCTL_HOSTILE_EXAMPLES`` sets its unit, 10,000: each test tries
+  that many times its weight, so the number sets how long the run takes).
 
 None writes a hypothesis example database, and hypothesis's other caches go
 to a temporary directory, so the suite leaves no file in the repository. The
@@ -63,7 +64,7 @@ settings.register_profile("hostile-shrink", settings.get_profile("hostile-ci"), 
 # slow input outlast a 25-minute run.
 settings.register_profile(
     "long",
-    max_examples=10_000,
+    max_examples=int(os.environ.get("JOURNEYCTL_HOSTILE_EXAMPLES", "10000")),
     derandomize=False,
     print_blob=True,
     phases=tuple(Phase)[:-1],
