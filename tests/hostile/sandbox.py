@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .contract import TALLY, ContractBroken, strict_json
+from .contract import TALLY, TERMINAL_CONTROL, ContractBroken, strict_json
 
 MIB = 1024 * 1024
 LAUNCHER = Path(__file__).with_name("limited_run.py")
@@ -43,9 +43,6 @@ RSS_BOUND = 200 * MIB
 #: still going after this long counts, as hung, and is killed.
 WALL_BOUND = 15.0
 
-#: What stderr may not carry raw: C0 controls but tab and newline, DEL, C1 controls
-#: (ESC sequences recolour, retitle or clear a terminal and hide text in CI logs).
-TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 #: ``path:line:col: error: message`` (or warning), as every located message is printed.
 LOCATED = re.compile(r"^.+:\d+:\d+: (error|warning): \S", re.MULTILINE)
 
