@@ -183,15 +183,23 @@ def _has_journeyctl_table(path: Path) -> bool:
     return bool(re.search(r"^\s*\[\s*tool\s*\.\s*journeyctl\s*[\].]", text, re.MULTILINE))
 
 
+#: A configuration file is a few hundred bytes; anything past this is not one.
+MAX_CONFIG_SIZE = 1024 * 1024
+
+
 def read_config(path: str | Path) -> ConfigDocument:
     """Parse a ``.journeyctl.yaml`` or the ``[tool.journeyctl]`` table of a ``pyproject.toml``."""
+    from journeyctl.loader import read_file
+
     display = _display_path(path)
+    if not os.path.lexists(path):
+        raise ConfigError(f"configuration file {display} does not exist")
     try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(f"configuration file {display} does not exist") from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read configuration file {display}: {exc.strerror}") from None
+        # The map reader's rules hold for configuration too: a regular file
+        # only (a FIFO would block, /dev/zero never ends), read up to a cap.
+        data = read_file(path, max_size=MAX_CONFIG_SIZE)
+    except JourneyError as exc:
+        raise ConfigError(f"cannot read configuration file {display}: {exc.message}") from None
     if Path(path).name == "pyproject.toml" or Path(path).suffix == ".toml":
         return _read_toml(data, display)
     return _read_yaml(data, display)

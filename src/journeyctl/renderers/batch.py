@@ -231,8 +231,31 @@ def check_outputs(the_plan: Plan, *, site_index: bool) -> None:
                 "rename the map file or render it separately"
             )
     relatives = directory_outputs(the_plan, site_index=site_index)
+    refuse_beside_maps(the_plan, relatives)
     refuse_inputs([os.path.join(the_plan.directory, relative) for relative in relatives], sources)
     check_tree(the_plan.directory, relatives)
+
+
+def refuse_beside_maps(the_plan: Plan, relatives: Sequence[str]) -> None:
+    """OutputError when a directory render would write pages into a folder of the maps it reads.
+
+    ``render . -o .`` would scatter pages among the maps (and the next run's
+    walk would meet them); a site goes into a folder of its own, which may sit
+    below the maps (``render . -o site``).
+    """
+    from journeyctl.errors import OutputError
+
+    assert the_plan.directory is not None
+    map_folders = {os.path.realpath(os.path.dirname(job.source) or ".") for job in the_plan.jobs}
+    for relative in relatives:
+        target = os.path.join(the_plan.directory, relative)
+        if os.path.realpath(os.path.dirname(target)) in map_folders:
+            raise OutputError(
+                the_plan.directory,
+                f"would put {relative} in a folder of the maps being rendered; "
+                "journeyctl writes a site into a folder of its own",
+                hint="choose another output directory, e.g. -o site",
+            )
 
 
 def write_outcomes(
