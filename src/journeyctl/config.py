@@ -1,11 +1,12 @@
 """Project configuration: ``.journeyctl.yaml`` or ``[tool.journeyctl]`` in ``pyproject.toml``.
 
-The configuration is found by walking up from the working directory to the
-repository root (the first directory holding ``.git``); in each directory a
+Each file's configuration is found by walking up from the file's own directory
+to the repository root (the first directory holding ``.git``), so two
+subprojects of one repository can each have theirs; in each directory a
 ``.journeyctl.yaml`` (or ``.yml``) wins over a ``pyproject.toml`` that has a
-``[tool.journeyctl]`` table. ``--config PATH`` names one explicitly. Globs in
-``exclude`` and ``per-file-ignores`` are relative to the directory of the
-configuration file. Every mistake is a located ``ConfigError`` (exit 2).
+``[tool.journeyctl]`` table. ``--config PATH`` names one for every file.
+Globs in ``exclude`` and ``per-file-ignores`` are relative to the directory of
+the configuration file. Every mistake is a located ``ConfigError`` (exit 2).
 
 Keys (all optional)::
 
@@ -79,6 +80,8 @@ class ActiveRule:
     severity: Severity
     check: Check
     options: RuleOptions
+    #: Where the rule comes from: "journeyctl", or "plugin DIST VERSION" for a plugin's rule.
+    origin: str = "journeyctl"
 
 
 @dataclass(frozen=True)
@@ -364,6 +367,62 @@ def load_lint_config(
     return build_lint_config(document, overrides)
 
 
+class ConfigResolver:
+    """The lint configuration of each file: the nearest configuration file above it, built once.
+
+    With ``config_path`` every file gets that file's configuration, and with
+    ``isolated`` the defaults; otherwise each directory is looked up once and
+    each configuration file read and built once, however many maps it governs.
+    """
+
+    def __init__(
+        self,
+        overrides: Overrides | None = None,
+        *,
+        config_path: str | Path | None = None,
+        isolated: bool = False,
+    ) -> None:
+        self.overrides = overrides or Overrides()
+        self._fixed: LintConfig | None = None
+        if config_path is not None:
+            self._fixed = build_lint_config(read_config(config_path), self.overrides)
+        elif isolated:
+            self._fixed = build_lint_config(None, self.overrides)
+        self._found: dict[str, Path | None] = {}
+        self._built: dict[Path | None, LintConfig] = {}
+
+    @classmethod
+    def fixed(cls, config: LintConfig) -> ConfigResolver:
+        """A resolver that gives every file ``config``."""
+        resolver = cls()
+        resolver._fixed = config
+        return resolver
+
+    def for_directory(self, directory: str) -> LintConfig:
+        """The configuration of the files in ``directory``."""
+        if self._fixed is not None:
+            return self._fixed
+        key = os.path.abspath(directory)
+        if key not in self._found:
+            self._found[key] = find_config(key)
+        found = self._found[key]
+        config = self._built.get(found)
+        if config is None:
+            document = read_config(found) if found is not None else None
+            config = self._built[found] = build_lint_config(document, self.overrides)
+        return config
+
+    def for_path(self, path: str) -> LintConfig:
+        """The configuration of the file at ``path`` (found from its directory upward)."""
+        return self.for_directory(os.path.dirname(path) or ".")
+
+    def configs(self) -> list[LintConfig]:
+        """Every configuration given out so far, in the order they were first needed."""
+        if self._fixed is not None:
+            return [self._fixed]
+        return list(self._built.values())
+
+
 def _string_list(document: ConfigDocument | None, key: str, value: Any) -> list[str]:
     """A list of strings (a comma-separated string is accepted too)."""
     if isinstance(value, str):
@@ -428,7 +487,14 @@ def build_lint_config(
             else rule.options_class.model_construct()
         )
         active.append(
-            ActiveRule(code, rule.name, severities.get(code, rule.severity), rule.check, options_model)
+            ActiveRule(
+                code,
+                rule.name,
+                severities.get(code, rule.severity),
+                rule.check,
+                options_model,
+                origin=f"{rule.origin} {rule.version}" if rule.version else rule.origin,
+            )
         )
     engine_severity: dict[str, Severity] = {
         code: severities.get(code, registry.get(code).severity) for code in ENGINE_RULES if code in selected
