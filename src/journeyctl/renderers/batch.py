@@ -95,7 +95,8 @@ def plan(
         # In a directory, the output is named after --stdin-filename, else "stdin.EXT".
         stem = Path(stdin_filename).stem if stdin_filename else "stdin"
         return _single_plan(piped.path, stem, output, renderer, stdout_isatty, piped.data)
-    if len(paths) == 1 and os.path.isfile(paths[0]):
+    # Not isfile: a named FIFO or device is one map too, refused by the reader with its reason.
+    if len(paths) == 1 and os.path.exists(paths[0]) and not os.path.isdir(paths[0]):
         return _single_plan(paths[0], Path(paths[0]).stem, output, renderer, stdout_isatty, None)
     if output is None or output == "-":
         raise UsageError(
