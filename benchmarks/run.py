@@ -58,6 +58,8 @@ FAST_RUNS = 20
 TIMEOUT_SECONDS = 900
 
 RENDER_FORMATS = ("html", "md", "mermaid", "dot", "svg")
+#: How many corpus maps the formatter rows format (see prepare()).
+FMT_MAPS = 100
 
 #: Composes every file of a corpus with libyaml (nodes with line and column marks), the floor
 #: any YAML-based checker stands on: the baseline of the lint goal.
@@ -94,6 +96,7 @@ class Corpora:
     config: Path
     out: Path
     manifest: dict[str, Any]
+    fmt_subset: Path
 
 
 def ensure_corpus(directory: Path, maps: int, stages: int | None, steps: int | None) -> dict[str, Any]:
@@ -161,7 +164,18 @@ def prepare(bench_dir: Path, shape: dict[str, int]) -> Corpora:
         config.write_text(config_text)
     out = bench_dir / "out"
     out.mkdir(exist_ok=True)
-    return Corpora(corpus_dir, files, one_map, large, large_v2, config, out, manifest)
+    # Formatters are run on the first maps of the corpus (a pure-Python YAML round trip costs
+    # ~50 ms a map, so all 1,000 would take minutes per run), copied so that nothing touches the
+    # corpus the other rows read.
+    fmt_subset = bench_dir / f"fmt-{FMT_MAPS}"
+    if sorted(p.name for p in fmt_subset.glob("*.yaml")) != sorted(p.name for p in files[:FMT_MAPS]) or any(
+        (fmt_subset / p.name).read_bytes() != p.read_bytes() for p in files[:FMT_MAPS]
+    ):
+        shutil.rmtree(fmt_subset, ignore_errors=True)
+        fmt_subset.mkdir()
+        for path in files[:FMT_MAPS]:
+            shutil.copyfile(path, fmt_subset / path.name)
+    return Corpora(corpus_dir, files, one_map, large, large_v2, config, out, manifest, fmt_subset)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -178,6 +192,7 @@ class Tools:
     deepdiff: bool
     hyperfine: str | None
     mmdc: str | None
+    yamlfix: str | None
     puppeteer_config: Path | None
     versions: dict[str, str] = field(default_factory=dict)
 
@@ -225,6 +240,7 @@ def detect_tools() -> Tools:
         deepdiff=has_deepdiff,
         hyperfine=shutil.which("hyperfine"),
         mmdc=str(mmdc) if mmdc.exists() and shutil.which("node") else None,
+        yamlfix=find_tool("yamlfix"),
         puppeteer_config=puppeteer if puppeteer.exists() else None,
     )
     if journeyctl:
@@ -233,6 +249,10 @@ def detect_tools() -> Tools:
         tools.versions["yamllint"] = first_line([tools.yamllint, "--version"])
     if tools.check_jsonschema:
         tools.versions["check-jsonschema"] = first_line([tools.check_jsonschema, "--version"])
+    if tools.yamlfix:
+        tools.versions["yamlfix"] = "yamlfix " + first_line(
+            [sys.executable, "-c", "import importlib.metadata as m; print(m.version('yamlfix'))"]
+        )
     if tools.hyperfine:
         tools.versions["hyperfine"] = first_line([tools.hyperfine, "--version"])
     if tools.mmdc:
@@ -458,6 +478,46 @@ def benchmarks(tools: Tools, corpora: Corpora) -> list[Bench]:
             ["deepdiff"],
         ),
     ]
+    subset = str(corpora.fmt_subset)
+    subset_maps = f"{len(list(corpora.fmt_subset.glob('*.yaml'))):,} maps"
+    yamlfix = tools.yamlfix or "yamlfix"
+    rows += [
+        # --check formats every file in full and writes nothing, so runs repeat the same work.
+        Bench(
+            "fmt-one",
+            "journeyctl fmt --check, 1 map",
+            [j, "fmt", "--check", one],
+            ["journeyctl:fmt"],
+            ok_codes=(0, 1),
+            peers=(("yamlfix-one", "peer"),),
+        ),
+        Bench(
+            "yamlfix-one", "yamlfix --check, 1 map", [yamlfix, "--check", one], ["yamlfix"], ok_codes=(0, 1)
+        ),
+        Bench(
+            "fmt-subset-serial",
+            f"journeyctl fmt --check, {subset_maps}, 1 job",
+            [j, "fmt", "--check", "-j", "1", subset],
+            ["journeyctl:fmt"],
+            ok_codes=(0, 1),
+            peers=(("yamlfix-subset", "peer"),),
+        ),
+        Bench(
+            "fmt-subset",
+            f"journeyctl fmt --check, {subset_maps}, 1 job per core",
+            [j, "fmt", "--check", subset],
+            ["journeyctl:fmt"],
+            ok_codes=(0, 1),
+            peers=(("yamlfix-subset", "peer"),),
+        ),
+        Bench(
+            "yamlfix-subset",
+            f"yamlfix --check, {subset_maps}",
+            [yamlfix, "--check", subset],
+            ["yamlfix"],
+            ok_codes=(0, 1),
+        ),
+    ]
     for bench in rows:
         bench.display = show(bench.argv, corpora)
     return rows
@@ -478,6 +538,8 @@ def missing_requirement(bench: Bench, tools: Tools, quick: bool) -> str | None:
             return "yamllint not installed (pip install -e .[bench])"
         if need == "check-jsonschema" and not tools.check_jsonschema:
             return "check-jsonschema not installed (pip install -e .[bench])"
+        if need == "yamlfix" and not tools.yamlfix:
+            return "yamlfix not installed (pip install -e .[bench])"
         if need == "deepdiff" and not tools.deepdiff:
             return "deepdiff not installed (pip install -e .[bench])"
         if need == "mmdc-full" and quick:
@@ -730,6 +792,8 @@ def peer_name(bench: Bench) -> str:
         "cjs-corpus": "check-jsonschema",
         "mmdc-one": "mmdc",
         "mmdc-large": "mmdc",
+        "yamlfix-one": "yamlfix",
+        "yamlfix-subset": "yamlfix",
         "deepdiff-large": "deepdiff",
     }.get(bench.key, bench.label)
 

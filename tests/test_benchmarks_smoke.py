@@ -121,6 +121,7 @@ def test_quick_run_reports_every_row(tmp_path: Path) -> None:
         "yamllint-corpus", "cjs-corpus",
         *(f"render-{tag}-{fmt}" for tag in TAGS for fmt in FORMATS),
         "mmdc-one", "mmdc-large", "diff-large", "deepdiff-large",
+        "fmt-one", "yamlfix-one", "fmt-subset-serial", "fmt-subset", "yamlfix-subset",
     }  # fmt: skip
     assert set(results) == expected
 
@@ -131,9 +132,9 @@ def test_quick_run_reports_every_row(tmp_path: Path) -> None:
         if key == "compose-corpus" or key == "version":
             assert status == "ok"
         command = key.split("-")[0]
-        if command in ("validate", "lint", "render", "diff") and f"  {command} " not in help_text:
+        if command in ("validate", "lint", "render", "diff", "fmt") and f"  {command} " not in help_text:
             assert status == "n/a: command not available"
-        elif command in ("validate", "lint", "render", "diff"):
+        elif command in ("validate", "lint", "render", "diff", "fmt"):
             assert status == "ok", (key, status)
         else:
             assert status == "ok" or status.startswith("skipped (quick): "), (key, status)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from journeyctl import __version__
 from tests.conftest import ROOT
 from tests.loader.test_loader_cases import BASE
 
@@ -34,7 +35,7 @@ def test_version_is_fast_and_imports_nothing_heavy() -> None:
         "{m.split('.')[0] for m in sys.modules}; print(sorted(heavy))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.splitlines() == ["journeyctl 0.1.0", "[]"]
+    assert result.stdout.splitlines() == [f"journeyctl {__version__}", "[]"]
     assert run("--version").stdout.startswith("journeyctl ")
 
 

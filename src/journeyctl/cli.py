@@ -462,6 +462,226 @@ def formats(
     raise typer.Exit(run_formats(as_json=as_json, verbose=verbose))
 
 
+@app.command()
+def init(
+    directory: Annotated[
+        str, typer.Argument(metavar="[DIR]", help="Where to lay out the repository (created if missing).")
+    ] = ".",
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Also replace generated tooling that differs (CI workflow, pre-commit, editor and git "
+            "settings, the schema copy); maps, shared files and .journeyctl.yaml are never replaced.",
+        ),
+    ] = False,
+) -> None:
+    """Start a repository of journey maps: config, a starter map, shared personas, CI, editor settings.
+
+    Creates only what is missing and says what it skipped; running it again
+    changes nothing. Exit 0 on success, 2 on a usage error.
+    """
+    from journeyctl.scaffold.command import run_init
+
+    raise typer.Exit(run_init(directory, force=force))
+
+
+@app.command()
+def new(
+    template: Annotated[
+        str,
+        typer.Argument(metavar="[TEMPLATE]", help="blank, retail-purchase, saas-onboarding or support-case."),
+    ] = "blank",
+    list_templates: Annotated[bool, typer.Option("--list", help="List the templates and exit.")] = False,
+    title: Annotated[str | None, typer.Option("--title", metavar="TEXT", help="The map's title.")] = None,
+    map_id: Annotated[
+        str | None,
+        typer.Option("--id", metavar="ID", help="The map's id (default: made from the title)."),
+    ] = None,
+    stage: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--stage",
+            metavar="NAME",
+            help="A stage, in order (repeatable); a template stage of that name keeps its content.",
+            show_default=False,
+        ),
+    ] = None,
+    persona: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--persona",
+            metavar="NAME",
+            help="A persona (repeatable); replaces the template's, taking over their steps in order.",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="PATH",
+            help="File or directory to write (default: <id>.yaml here; '-' for stdout). Never overwritten.",
+        ),
+    ] = None,
+) -> None:
+    """Write a new journey map from a template; `journeyctl lint` on it lists what is left to fill in.
+
+    Exit 0 on success, 2 on a usage error (unknown template, a file that exists).
+    """
+    from journeyctl.scaffold.command import run_new, run_new_list
+
+    if list_templates:
+        raise typer.Exit(run_new_list())
+    raise typer.Exit(
+        run_new(
+            template,
+            title=title,
+            map_id=map_id,
+            stages=stage or [],
+            personas=persona or [],
+            output=output,
+        )
+    )
+
+
+@app.command("fmt")
+def fmt_command(
+    paths: Paths,
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; list the files that would change (exit 1 if any).")
+    ] = False,
+    show_diff: Annotated[
+        bool, typer.Option("--diff", help="Write nothing; print what would change as unified diffs.")
+    ] = False,
+    skip_non_maps: Annotated[
+        bool,
+        typer.Option(
+            "--skip-non-maps",
+            help="Skip named files that are not journey maps (for pre-commit, which passes every YAML file).",
+        ),
+    ] = False,
+    max_file_size: MaxFileSize = None,
+    jobs: Jobs = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line on stderr.")] = False,
+) -> None:
+    """Format journey maps: canonical key order and layout, comments kept, data unchanged.
+
+    Files that do not validate are left untouched. Exit 0 when done (or nothing to
+    do), 1 when --check/--diff found files to reformat, 2 for invalid files or a
+    usage error.
+    """
+    from journeyctl.fmt_command import run_fmt
+
+    raise typer.Exit(
+        run_fmt(
+            paths,
+            check=check,
+            diff=show_diff,
+            max_size=max_file_size_option(max_file_size),
+            jobs=jobs,
+            skip_non_maps=skip_non_maps,
+            quiet=quiet,
+        )
+    )
+
+
+@app.command()
+def preview(
+    path: Annotated[
+        str, typer.Argument(metavar="PATH", help="A map file, or a directory of maps (served as a site).")
+    ],
+    port: Annotated[
+        int,
+        typer.Option("--port", "-p", min=0, max=65535, help="Port on 127.0.0.1 (0 picks a free one)."),
+    ] = 8765,
+    open_browser: Annotated[bool, typer.Option("--open", help="Open the page in the web browser.")] = False,
+    max_file_size: MaxFileSize = None,
+) -> None:
+    """Serve maps as HTML on 127.0.0.1, re-rendered on every save; the browser reloads by itself.
+
+    A map that stops loading shows its located errors in the page until it is
+    fixed. Ctrl-C stops the preview (exit 0); a missing path or a port in use
+    exits 2.
+    """
+    from journeyctl.preview import run_preview
+
+    raise typer.Exit(
+        run_preview(path, port=port, open_browser=open_browser, max_size=max_file_size_option(max_file_size))
+    )
+
+
+@app.command("import")
+def import_command(
+    source: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="SOURCE",
+            help="A Mermaid file (.mmd), a Markdown file with Mermaid journey blocks, or a CSV file.",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="OUT",
+            help="The map file to write, or a directory (one map per journey); default: stdout.",
+        ),
+    ] = None,
+    source_format: Annotated[
+        str | None,
+        typer.Option("--from", metavar="FORMAT", help="Source format (default: from the file name)."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing output file.")] = False,
+    clamp: Annotated[
+        bool | None,
+        typer.Option(
+            "--clamp",
+            help="Bring scores outside their scale, or not whole, into range (with a warning) "
+            "instead of failing.",
+            show_default=False,
+        ),
+    ] = None,
+    shape: Annotated[
+        str | None,
+        typer.Option(
+            "--shape",
+            metavar="grid|long",
+            help="CSV only: a grid (lanes as rows, one column per step) or long (one row per step); "
+            "default: detected.",
+            show_default=False,
+        ),
+    ] = None,
+    list_formats: Annotated[bool, typer.Option("--list", help="List the source formats and exit.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
+) -> None:
+    """Import journeys from Mermaid journey diagrams or CSV (journey-map spreadsheets) as maps.
+
+    The map is written as 'journeyctl fmt' writes it, with a comment saying where it
+    came from; 'journeyctl lint' then shows what is left to fill in. Exit 0 on
+    success, 2 for a source that cannot be read (each problem located) or a usage error.
+    """
+    from journeyctl.importers.command import run_import, run_list_importers
+
+    if list_formats:
+        raise typer.Exit(run_list_importers())
+    if source is None:
+        raise UsageError("give the file to import (journeyctl import --list shows the formats)")
+    raise typer.Exit(
+        run_import(
+            source,
+            output=output,
+            source_format=source_format,
+            force=force,
+            options={"clamp": clamp, "shape": shape},
+            quiet=quiet,
+        )
+    )
+
+
 def run(args: list[str]) -> int:
     """Run the CLI with ``args``; returns the exit code instead of exiting."""
     try:

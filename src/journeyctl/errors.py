@@ -9,6 +9,7 @@
     +-- UsageError               a bad command-line argument or option
     +-- RenderError              a renderer could not produce its output
     +-- DiffError                a revision or file the diff cannot read
+    +-- ImportSourceError        an import source (Mermaid, CSV) that cannot be read
 
 The CLI catches JourneyError in one place, prints it and exits 2 (or 1 where a
 command documents that invalid maps are findings). Anything else is a bug.
@@ -88,3 +89,7 @@ class RenderError(JourneyError):
 
 class DiffError(JourneyError):
     """A diff input that cannot be read: unknown revision, missing file."""
+
+
+class ImportSourceError(JourneyError):
+    """A source ``journeyctl import`` cannot read (bad Mermaid, a bad CSV cell), where it went wrong."""

@@ -55,7 +55,7 @@ def run_hook(hook_id: str, cwd: Path, files: list[str]) -> subprocess.CompletedP
 
 def test_pre_commit_hooks_are_declared() -> None:
     declared = hooks()
-    assert set(declared) == {"journeyctl-lint", "journeyctl-validate"}
+    assert set(declared) == {"journeyctl-lint", "journeyctl-validate", "journeyctl-fmt"}
     for hook in declared.values():
         assert hook["language"] == "python"
         assert hook["files"] == r"\.ya?ml$"

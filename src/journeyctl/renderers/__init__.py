@@ -41,6 +41,7 @@ BUILTIN_RENDERERS: dict[str, str] = {
     "svg": "journeyctl.renderers.svg",
     "png": "journeyctl.renderers.png",
     "pdf": "journeyctl.renderers.pdf",
+    "csv": "journeyctl.renderers.csv",
 }
 
 #: Aliases of the built-ins, kept here too so that ``--format markdown`` imports one module, not all.

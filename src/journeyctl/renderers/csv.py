@@ -1,0 +1,154 @@
+"""``--format csv``: the map as a spreadsheet, one row per step (the long form ``journeyctl import`` reads).
+
+Columns: Stage, Stage id, Phase, Step id, Doing, Persona, Thinking, Feeling,
+Emotion (-2..+2), Touchpoints and Persona (names, "; " between; a lone
+name with a comma ends with ";"), Pain points and
+Opportunities (descriptions, one per line in the cell), and the service
+blueprint's Frontstage, Backstage and Support (one item per line). A pain point sits in
+the row of its step; an opportunity in the row of the first step whose pain
+point it addresses. What belongs to a stage and no step (and a stage with no
+steps) gets a row of its own with an empty Doing cell. A step with no persona
+lists every persona, as the format reads it.
+
+RFC 4180 CSV (comma, CRLF, quotes where needed), UTF-8; ``-O bom=true`` starts
+it with a byte-order mark so that Excel reads the accents right. A text cell
+that a spreadsheet would run as a formula (one starting with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return, other than a number) is prefixed with
+``'``, as OWASP advises; the CSV importer removes that prefix again.
+"""
+
+from __future__ import annotations
+
+import csv as csv_module
+import io
+import re
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from journeyctl.renderers.common import select_stages, step_actors
+
+if TYPE_CHECKING:
+    from journeyctl.loader import LoadedMap
+    from journeyctl.model import Stage
+
+NAME = "csv"
+ALIASES: tuple[str, ...] = ("spreadsheet",)
+EXTENSION = ".csv"
+DESCRIPTION = "CSV for spreadsheets: one row per step (stage, doing, feeling, emotion, touchpoints, pains...)"
+BINARY = False
+REQUIRES: tuple[str, ...] = ()
+
+COLUMNS = (
+    "Stage",
+    "Stage id",
+    "Phase",
+    "Step id",
+    "Doing",
+    "Persona",
+    "Thinking",
+    "Feeling",
+    "Emotion",
+    "Touchpoints",
+    "Pain points",
+    "Opportunities",
+    "Frontstage",
+    "Backstage",
+    "Support",
+)
+_FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+
+
+class Options(BaseModel):
+    """Options of the csv format."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    stages: list[str] = Field(
+        default_factory=list, description="Only these stage ids, in journey order (default: all)."
+    )
+    bom: bool = Field(False, description="Start with a UTF-8 byte-order mark (for Excel).")
+
+
+def safe_cell(text: str) -> str:
+    """``text`` that a spreadsheet shows rather than runs: formula-like text gets a leading ``'``."""
+    if _FORMULA_START.match(text) and not _NUMBER.match(text):
+        return "'" + text
+    return text
+
+
+def names_cell(names: list[str]) -> str:
+    """Names joined with "; "; a lone name with a comma ends with ';' so that it is read back whole."""
+    if len(names) == 1 and "," in names[0]:
+        return names[0] + ";"
+    return "; ".join(names)
+
+
+def _stage_rows(loaded: LoadedMap, stage: Stage) -> list[list[str]]:
+    journey = loaded.journey
+    touchpoint_names = {t.id: t.name for _, t in journey.iter_touchpoints()}
+    step_of_pain_point = {p.id: p.step for _, p in journey.iter_pain_points()}
+    pains: dict[str | None, list[str]] = {}
+    step_ids = {step.id for step in stage.steps}
+    for pain_point in stage.pain_points:
+        pains.setdefault(pain_point.step if pain_point.step in step_ids else None, []).append(
+            pain_point.description
+        )
+    ideas: dict[str | None, list[str]] = {}
+    for opportunity in stage.opportunities:
+        places = [step_of_pain_point.get(ref) for ref in opportunity.addresses]
+        place = next((ident for ident in places if ident in step_ids), None)
+        ideas.setdefault(place, []).append(opportunity.description)
+    head = [stage.name, stage.id, stage.phase or ""]
+    rows = []
+    for step in stage.steps:
+        rows.append(
+            [
+                *head,
+                step.id,
+                step.action,
+                names_cell(step_actors(journey, step)),
+                step.thinking or "",
+                step.feeling or "",
+                "" if step.emotion is None else f"{step.emotion:+d}" if step.emotion else "0",
+                names_cell([touchpoint_names.get(ref, ref) for ref in step.touchpoints]),
+                "\n".join(pains.get(step.id, [])),
+                "\n".join(ideas.get(step.id, [])),
+                "\n".join(step.frontstage),
+                "\n".join(step.backstage),
+                "\n".join(step.support),
+            ]
+        )
+    used = {ref for step in stage.steps for ref in step.touchpoints}
+    loose_touchpoints = [t.name for t in stage.touchpoints if t.id not in used]
+    if not stage.steps or pains.get(None) or ideas.get(None) or loose_touchpoints:
+        rows.append(
+            [
+                *head,
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                names_cell(loose_touchpoints),
+                "\n".join(pains.get(None, [])),
+                "\n".join(ideas.get(None, [])),
+                "",
+                "",
+                "",
+            ]
+        )
+    return rows
+
+
+def render(loaded: LoadedMap, options: Options) -> bytes:
+    buffer = io.StringIO()
+    writer = csv_module.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for stage in select_stages(loaded.journey, options.stages):
+        for row in _stage_rows(loaded, stage):
+            writer.writerow([safe_cell(cell) for cell in row])
+    text = buffer.getvalue()
+    return (("\ufeff" if options.bom else "") + text).encode("utf-8")

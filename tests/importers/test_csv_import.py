@@ -1,0 +1,93 @@
+"""The CSV importer: both shapes as cases with exact expected maps, loose headers, located errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from journeyctl.errors import MapInvalid
+from journeyctl.importers import csv as csv_importer
+from journeyctl.loader import load_bytes
+from tests.importers.cases import check, run_case, sources
+
+
+@pytest.mark.parametrize("path", sources("csv"), ids=lambda p: p.name)
+def test_case(path: Path, update_goldens: bool) -> None:
+    check(path, update_goldens)
+    for name, text in run_case(path)[0].items():
+        load_bytes(text.encode(), name)
+
+
+@pytest.mark.parametrize(
+    ("label", "field"),
+    [
+        ("Doing", "action"),
+        ("ACTIONS", "action"),
+        ("Customer actions", "action"),
+        ("Doing (what they do)", "action"),
+        ("touch points", "touchpoints"),
+        ("Touch-Points", "touchpoints"),
+        ("Emotions", "emotion"),
+        ("Pain Points 😣", "pain_points"),
+        ("pains", "pain_points"),
+        ("Opportunities", "opportunities"),
+        ("Thoughts", "thinking"),
+        ("Feelings", "feeling"),
+        ("Satisfaction", "score"),
+        ("Back stage", "backstage"),
+        ("Notes", None),
+        ("Touchpionts", None),
+    ],
+)
+def test_loose_names(label: str, field: str | None) -> None:
+    assert csv_importer.field_for(label) == field
+
+
+def test_detects_the_shape() -> None:
+    grid = csv_importer.read_table("Stage,A,B\nDoing,x,y\nFeeling,ok,bad\n", "g.csv")
+    long = csv_importer.read_table("Stage,Doing,Feeling\nA,x,ok\n", "l.csv")
+    assert csv_importer.detect_shape(grid) == "grid"
+    assert csv_importer.detect_shape(long) == "long"
+
+
+ERRORS = [
+    (
+        "Stage,A\nFeeling,sad\nDoing,\n",
+        "auto",
+        "2:2: a 'feeling' value with no 'doing' value beside it: a step needs its action (cell B2)",
+    ),
+    (
+        "Stage,Doing,Emotion\nA,x,great\n",
+        "auto",
+        "2:3: emotion 'great' is not a number on the -2..+2 (or very negative .. very positive) scale",
+    ),
+    ("Stage,Doing,Emotion\nA,x,3\n", "auto", "2:3: emotion 3 is out of range: the emotion scale is -2..+2"),
+    ("Stage,Doing,Score\nA,x,4.5\n", "auto", "2:3: score 4.5 is not a whole number: the score scale is 1..5"),
+    ("Stage,Feeling,Persona\nA,ok,Sam\n", "long", "1:1: no column for the steps' actions"),
+    ("Colour,Size\nred,big\n", "auto", "1:1: cannot tell the shape of this CSV"),
+    ('Stage,Doing\nA,"unclosed\n', "auto", "not a readable CSV file"),
+    (",,\n,,\n", "auto", "the file has no cells with text"),
+]
+
+
+@pytest.mark.parametrize(("text", "shape", "expected"), ERRORS, ids=[e[2][:40] for e in ERRORS])
+def test_located_error(text: str, shape: str, expected: str) -> None:
+    with pytest.raises(MapInvalid) as caught:
+        csv_importer.import_source(text, "bad.csv", csv_importer.Options(shape=shape))  # type: ignore[arg-type]
+    messages = [
+        f"{e.location.line}:{e.location.col}: {e.message}" if e.location and e.location.line else e.message
+        for e in caught.value.errors
+    ]
+    assert any(m.startswith(expected) for m in messages), messages
+
+
+def test_cell_names() -> None:
+    assert [csv_importer.cell_name(4, c) for c in (1, 3, 26, 27, 52, 53)] == [
+        "A4",
+        "C4",
+        "Z4",
+        "AA4",
+        "AZ4",
+        "BA4",
+    ]
