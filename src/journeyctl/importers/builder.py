@@ -219,29 +219,22 @@ class MapBuilder:
         stage.opportunities.append(item)
         return ident
 
-    def _step_personas(self, step: dict[str, Any], notices: list[Notice]) -> dict[str, Any]:
-        """Today's format names one persona per step, or none for "every persona"."""
-        ids, where = self._step_actors[step["id"]]
-        if not ids or (len(ids) > 1 and len(ids) == len(self._personas)):
-            return step  # no actor, or every persona of the map: the format's reading of no persona
-        if len(ids) > 1:
-            names = {ident: name for name, ident in self._personas.items()}
-            dropped = ", ".join(f"'{names[i]}'" for i in ids[1:])
-            notices.append(
-                Notice(
-                    where,
-                    f"the step is taken by {len(ids)} actors but a step names one persona (or none "
-                    f"for every persona): kept '{names[ids[0]]}', not {dropped}",
-                )
-            )
-        return {**step, "persona": ids[0]}
+    def _step_personas(self, step: dict[str, Any]) -> dict[str, Any]:
+        """``persona`` for one actor, ``personas`` for several, nothing for every persona of the map.
+
+        Naming every persona, in the map's order, is what leaving them out
+        means, and the exports write such a step that way; in another order
+        they are kept as written, so that the step reads back the same.
+        """
+        ids, _ = self._step_actors[step["id"]]
+        if not ids or (len(ids) > 1 and ids == list(self._personas.values())):
+            return step
+        if len(ids) == 1:
+            return {**step, "persona": ids[0]}
+        return {**step, "personas": ids}
 
     def data(self) -> dict[str, Any]:
-        """The map as plain data (keys in any order: fmt puts them in the canonical one).
-
-        Notices about what the format could not hold are added to ``notices``.
-        """
-        late: list[Notice] = []
+        """The map as plain data (keys in any order: fmt puts them in the canonical one)."""
         map_id = slug(self.title, slug(self.id_hint, "imported-journey"))
         journey: dict[str, Any] = {"journeyctl": 1, "id": map_id, "title": self.title}
         if self.summary:
@@ -259,7 +252,7 @@ class MapBuilder:
         stages = []
         for stage in self._stages:
             item = dict(stage.data)
-            steps = [self._step_personas(step, late) for step in stage.steps]
+            steps = [self._step_personas(step) for step in stage.steps]
             for key, values in (
                 ("touchpoints", stage.touchpoints),
                 ("steps", steps),
@@ -270,5 +263,4 @@ class MapBuilder:
                     item[key] = values
             stages.append(item)
         journey["stages"] = stages
-        self.notices.extend(notice for notice in late if notice not in self.notices)
         return journey
