@@ -15,7 +15,15 @@ from journeyctl.model import dump
 from journeyctl.renderers import mermaid
 from journeyctl.renderers.common import one_line
 from tests.conftest import EXAMPLES, ROOT, require_tool
-from tests.renderers.rendercases import CHECKOUT, HOSTILE, case_id, check_golden, golden_inputs, load
+from tests.renderers.rendercases import (
+    CHECKOUT,
+    FIDELITY,
+    HOSTILE,
+    case_id,
+    check_golden,
+    golden_inputs,
+    load,
+)
 
 MERMAID_TOOLS = ROOT / "tools" / "mermaid"
 MMDC = MERMAID_TOOLS / "node_modules" / ".bin" / "mmdc"
@@ -106,9 +114,6 @@ def test_scores_actors_and_sections() -> None:
     assert (
         lines[index - 1] == "      %% unpack: not scored: drawn at 3 (neutral) because Mermaid needs a score"
     )
-
-
-FIDELITY = CHECKOUT.with_name("fidelity.yaml")
 
 
 def test_several_actors_per_task_and_per_persona_scores() -> None:
@@ -225,7 +230,7 @@ def test_mermaid_cli_accepts_every_diagram(node_binary: str, chromium_binary: st
     """
     assert node_binary  # mmdc is a Node script
     command = mmdc(chromium_binary, tmp_path)
-    inputs = [*golden_inputs(), FIDELITY]
+    inputs = golden_inputs()
     diagrams = [mermaid.render(load(path), mermaid.Options()).decode() for path in inputs]
     source = tmp_path / "all.md"
     source.write_text("".join(f"```mermaid\n{text}```\n\n" for text in diagrams), encoding="utf-8")

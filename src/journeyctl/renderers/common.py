@@ -119,12 +119,17 @@ def persona_of(journey: Journey, ident: str | None) -> Persona | None:
     return next((persona for persona in journey.personas if persona.id == ident), None)
 
 
-def step_personas_text(journey: Journey, step: Step, personas: dict[str, str] | None = None) -> str:
-    """Who takes a step, for people: ``Priya, Tom`` or ``every persona`` when it names none."""
+def step_personas_text(
+    journey: Journey, step: Step, personas: dict[str, str] | None = None, separator: str = "; "
+) -> str:
+    """Who takes a step, for people: ``Priya; Tom`` or ``every persona`` when it names none.
+
+    Names are joined with ``separator``: persona names often hold commas ("Tom, the parent").
+    """
     names = persona_names(journey) if personas is None else personas
     if not step.persona_ids:
         return EVERY_PERSONA
-    return ", ".join(names.get(ident, ident) for ident in step.persona_ids)
+    return separator.join(names.get(ident, ident) for ident in step.persona_ids)
 
 
 @dataclass(frozen=True)
