@@ -165,11 +165,15 @@ class MapBuilder:
         touchpoints: list[str] | None = None,
         channel: str | None = None,
         blueprint: dict[str, list[str]] | None = None,
+        emotions: dict[str, int] | None = None,
+        details: dict[str, Any] | None = None,
     ) -> str:
         """Add a step; returns its id.
 
         ``personas`` are persona names, ``touchpoints`` touchpoint names (on
-        ``channel`` when given), ``blueprint`` the frontstage/backstage/support lanes.
+        ``channel`` when given), ``blueprint`` the frontstage/backstage/support lanes,
+        ``emotions`` each persona's own score by persona name, ``details`` other
+        keys of the step in the format's spelling (``kind``, ``duration``...).
         """
         step_id = self._step_ids.claim(ident or action, f"step-{sum(len(s.steps) for s in self._stages) + 1}")
         step: dict[str, Any] = {"id": step_id, "action": action.strip()}
@@ -188,6 +192,11 @@ class MapBuilder:
         for lane, items in (blueprint or {}).items():
             if items:
                 step[lane] = items
+        if emotions:
+            step["emotions"] = {self.persona(name): value for name, value in emotions.items()}
+        step.update(
+            {key: value for key, value in (details or {}).items() if value not in (None, "", [], False)}
+        )
         stage.steps.append(step)
         return step_id
 
@@ -201,9 +210,13 @@ class MapBuilder:
             self._touchpoints[key] = ident
         return self._touchpoints[key]
 
-    def pain_point(self, stage: StageDraft, description: str, *, step: str | None = None) -> str:
+    def pain_point(
+        self, stage: StageDraft, description: str, *, step: str | None = None, severity: str | None = None
+    ) -> str:
         ident = self._pain_point_ids.claim(description, f"pain-point-{len(self._pain_point_ids.taken) + 1}")
         item: dict[str, Any] = {"id": ident, "description": description.strip()}
+        if severity is not None:
+            item["severity"] = severity
         if step is not None:
             item["step"] = step
         stage.pain_points.append(item)
