@@ -33,7 +33,7 @@ from journeyctl.yamlsource import DEFAULT_MAX_FILE_SIZE, SourceMap, parse
 if typing.TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
 
-    from journeyctl.model import Entity, Journey, SharedDefinitions
+    from journeyctl.model import Entity, FunnelEntry, Journey, SharedDefinitions
 
 #: Reads an included file given its resolved path; the default reads the disk,
 #: ``journeyctl diff`` passes one that reads git blobs.
@@ -56,6 +56,11 @@ class LoadedMap:
             return source.locate(entity._path)
         location = source.locate((*entity._path, key), key=True)
         return location
+
+    def locate_key(self, entity: Entity, key: str, *rest: str | int) -> Location:
+        """Position of the key at ``key`` (and deeper parts) of an entity, such as a mapping's key."""
+        source = self.sources.get(entity._file, self.source)
+        return source.locate((*entity._path, key, *rest), key=True)
 
     def locate_value(self, entity: Entity, key: str, *rest: str | int) -> Location:
         """Position of the value at ``key`` (and deeper parts) of an entity."""
@@ -192,6 +197,8 @@ def load_shared_bytes(
         persona._path, persona._file = ("personas", index), path
     for index, channel in enumerate(shared.channels):
         channel._path, channel._file = ("channels", index), path
+    for index, insight in enumerate(shared.insights):
+        insight._path, insight._file = ("insights", index), path
     return shared, source
 
 
@@ -248,6 +255,7 @@ def _load_includes(
     errors: list[JourneyError] = []
     personas: list[Any] = []
     channels: list[Any] = []
+    insights: list[Any] = []
     for index, include in enumerate(journey.include):
         where = loaded.source.locate(("include", index))
         target = (base / include).resolve()
@@ -274,8 +282,10 @@ def _load_includes(
         loaded.sources[display] = source
         personas.extend(shared.personas)
         channels.extend(shared.channels)
+        insights.extend(shared.insights)
     journey.personas[:0] = personas
     journey.channels[:0] = channels
+    journey.insights[:0] = insights
     return errors
 
 
@@ -298,6 +308,12 @@ def _assign_paths(journey: Journey, path: str) -> None:
         _place(persona, ("personas", index), path)
     for index, channel in enumerate(journey.channels):
         _place(channel, ("channels", index), path)
+    for index, insight in enumerate(journey.insights):
+        _place(insight, ("insights", index), path)
+    if journey.funnel is not None:
+        _place(journey.funnel, ("funnel",), path)
+        for index, entry in enumerate(journey.funnel.entries):
+            _place(entry, ("funnel", "entries", index), path)
     for s, stage in enumerate(journey.stages):
         stage_path = ("stages", s)
         _place(stage, stage_path, path)
@@ -316,6 +332,7 @@ def _assign_paths(journey: Journey, path: str) -> None:
 ID_SCOPES = (
     ("persona", "personas"),
     ("channel", "channels"),
+    ("insight", "insights"),
     ("stage", "stages"),
     ("touchpoint", "touchpoints"),
     ("step", "steps"),
@@ -332,6 +349,7 @@ def check_identity(loaded: LoadedMap) -> list[JourneyError]:
     entities: dict[str, Iterable[Entity]] = {
         "persona": journey.personas,
         "channel": journey.channels,
+        "insight": journey.insights,
         "stage": journey.stages,
         "touchpoint": [t for _, t in journey.iter_touchpoints()],
         "step": [s for _, s in journey.iter_steps()],
@@ -356,7 +374,9 @@ def check_identity(loaded: LoadedMap) -> list[JourneyError]:
                 seen[ident] = entity
         ids[kind] = seen
 
-    def check(entity: Entity, key: str, kind: str, value: str | None, *index: int) -> None:
+    def check(
+        entity: Entity, key: str, kind: str, value: str | None, *index: str | int, at_key: bool = False
+    ) -> None:
         if value is None or value in ids[kind]:
             return
         known = sorted(ids[kind])
@@ -369,20 +389,136 @@ def check_identity(loaded: LoadedMap) -> list[JourneyError]:
             message += f"; defined: {shown}"
         else:
             message += f"; the map defines no {dict(ID_SCOPES)[kind]}"
-        errors.append(DanglingReferenceError(message, loaded.locate_value(entity, key, *index)))
+        locate = loaded.locate_key if at_key else loaded.locate_value
+        errors.append(DanglingReferenceError(message, locate(entity, key, *index)))
+
+    def check_all(entity: Entity, key: str, kind: str, values: Iterable[str]) -> None:
+        for index, ref in enumerate(values):
+            check(entity, key, kind, ref, index)
 
     for _, touchpoint in journey.iter_touchpoints():
         check(touchpoint, "channel", "channel", touchpoint.channel)
     for _, step in journey.iter_steps():
         check(step, "persona", "persona", step.persona)
-        for index, ref in enumerate(step.touchpoints):
-            check(step, "touchpoints", "touchpoint", ref, index)
+        check_all(step, "personas", "persona", step.personas)
+        if not step.persona_ids:
+            # A step without personas is every persona's: its `emotions` may score any of them.
+            for ident in step.emotions:
+                check(step, "emotions", "persona", ident, ident, at_key=True)
+        check_all(step, "touchpoints", "touchpoint", step.touchpoints)
+        check(step, "branches-from", "step", step.branches_from)
+        check(step, "rejoins", "step", step.rejoins)
+        check_all(step, "insights", "insight", step.insights)
     for _, pain_point in journey.iter_pain_points():
         check(pain_point, "touchpoint", "touchpoint", pain_point.touchpoint)
         check(pain_point, "step", "step", pain_point.step)
+        check_all(pain_point, "insights", "insight", pain_point.insights)
+        check_all(pain_point, "metrics", "metric", pain_point.metrics)
     for _, opportunity in journey.iter_opportunities():
-        for index, ref in enumerate(opportunity.addresses):
-            check(opportunity, "addresses", "pain point", ref, index)
+        check_all(opportunity, "addresses", "pain point", opportunity.addresses)
+        check_all(opportunity, "insights", "insight", opportunity.insights)
+        check_all(opportunity, "metrics", "metric", opportunity.metrics)
+    for _, metric in journey.iter_metrics():
+        check(metric, "step", "step", metric.step)
+        check(metric, "touchpoint", "touchpoint", metric.touchpoint)
+        check(metric, "persona", "persona", metric.persona)
+        check_all(metric, "insights", "insight", metric.insights)
+    if journey.funnel is not None:
+        check(journey.funnel, "persona", "persona", journey.funnel.persona)
+        check_all(journey.funnel, "insights", "insight", journey.funnel.insights)
+        for entry in journey.funnel.entries:
+            check(entry, "stage", "stage", entry.stage)
+            check(entry, "step", "step", entry.step)
+    errors.extend(_check_flow(loaded))
+    errors.extend(_check_funnel_order(loaded, ids))
+    errors.extend(_check_future_only(loaded))
+    return errors
+
+
+_FLOW_VERBS = {"branches-from": "branch off", "rejoins": "rejoin"}
+
+
+def _check_flow(loaded: LoadedMap) -> list[JourneyError]:
+    """Branch steps start from a step (``branches-from``) or continue the branch before them."""
+    errors: list[JourneyError] = []
+    previous = None
+    for _, step in loaded.journey.iter_steps():
+        for key, ref in (("branches-from", step.branches_from), ("rejoins", step.rejoins)):
+            if ref == step.id:
+                errors.append(
+                    DanglingReferenceError(
+                        f"step '{step.id}' cannot {_FLOW_VERBS[key]} itself",
+                        loaded.locate_value(step, key),
+                    )
+                )
+        if step.is_branch and step.branches_from is None and (previous is None or not previous.is_branch):
+            errors.append(
+                SchemaError(
+                    f"step '{step.id}' is a {step.kind} step but no branch comes before it; say which "
+                    "step it branches off with `branches-from: <step id>`",
+                    loaded.locate_value(step, "kind"),
+                )
+            )
+        previous = step
+    return errors
+
+
+def _check_funnel_order(loaded: LoadedMap, ids: dict[str, dict[str, Entity]]) -> list[JourneyError]:
+    """Funnel entries follow the journey: each stage or step comes after the one before it."""
+    journey = loaded.journey
+    if journey.funnel is None:
+        return []
+    # A stage's position is that of its first step, so a stage entry may sit before that stage's steps.
+    position: dict[tuple[str, str], tuple[int, int]] = {}
+    for s_index, stage in enumerate(journey.stages):
+        position[("stage", stage.id)] = (s_index, -1)
+        for t_index, step in enumerate(stage.steps):
+            position[("step", step.id)] = (s_index, t_index)
+    errors: list[JourneyError] = []
+    before: tuple[tuple[int, int], FunnelEntry] | None = None
+    for entry in journey.funnel.entries:
+        kind = "stage" if entry.stage is not None else "step"
+        where = position.get((kind, entry.target))
+        if where is None:
+            continue  # an unknown id, reported above
+        if before is not None and where <= before[0]:
+            previous = before[1]
+            previous_kind = "stage" if previous.stage is not None else "step"
+            if where == before[0]:
+                message = f"{kind} '{entry.target}' is in the funnel twice in a row"
+            else:
+                message = (
+                    f"funnel entries follow the journey's order: {kind} '{entry.target}' is listed "
+                    f"after {previous_kind} '{previous.target}' but comes before it in the journey"
+                )
+            errors.append(SchemaError(message, loaded.locate_value(entry, kind)))
+        before = (where, entry)
+    return errors
+
+
+def _check_future_only(loaded: LoadedMap) -> list[JourneyError]:
+    """What only a future-state map can say: which baseline pain points and stages are gone."""
+    journey = loaded.journey
+    if journey.state == "future":
+        return []
+    errors: list[JourneyError] = []
+    if journey.dropped_stages:
+        errors.append(
+            SchemaError(
+                "`dropped-stages` names stages of a baseline map, so it belongs to a future-state map "
+                "(`state: future`)",
+                loaded.locate(journey, "dropped-stages"),
+            )
+        )
+    for _, opportunity in journey.iter_opportunities():
+        if opportunity.resolves:
+            errors.append(
+                SchemaError(
+                    "`resolves` names pain points of a baseline map, so it belongs to a future-state map "
+                    "(`state: future`); in a current-state map use `addresses`",
+                    loaded.locate(opportunity, "resolves"),
+                )
+            )
     return errors
 
 
@@ -452,6 +588,10 @@ def _unwrap(annotation: Any) -> Any:
         return annotation
 
 
+#: Keys whose values are durations ("10m", "2h"); a bare number there lacks its unit.
+DURATION_KEYS = frozenset(("duration", "wait"))
+
+
 def _allowed_keys(model: type[BaseModel]) -> list[str]:
     return [f.alias or name for name, f in model.model_fields.items()]
 
@@ -488,8 +628,30 @@ def translate_validation_error(
             errors.append(SchemaError(message, _missing_location(source, parent), key_path=where))
             continue
         location = source.locate(loc)
+        if loc and loc[-1] == "[key]":
+            # A mapping key that fails (an `emotions` key that is not an id): point at the key.
+            loc = loc[:-1]
+            where = key_path(loc)
+            location = source.locate(loc, key=True)
         context = error.get("ctx") or {}
-        if name == "emotion":
+        if kind == "journeyctl_conflict":
+            # A whole-entity check of the model (model/journey.py ``_conflict``): report it at its key.
+            at = (*loc, context["key"])
+            errors.append(SchemaError(str(error["msg"]), source.locate(at, key=True), key_path=key_path(at)))
+            continue
+        if kind in ("duration_format", "url_format"):
+            errors.append(SchemaError(str(error["msg"]), location, key_path=where))
+            continue
+        if name in DURATION_KEYS and kind == "string_type":
+            message = (
+                f"a duration is written as text such as 10m, 2h, 3d or 2w, not {_yaml_kind(value)}; "
+                "add the unit (m minutes, h hours, d days, w weeks)"
+            )
+            errors.append(SchemaError(message, location, key_path=where))
+            continue
+        if name == "emotion" or (
+            len(loc) >= 2 and loc[-2] == "emotions" and kind != "string_pattern_mismatch"
+        ):
             message = (
                 f"emotion must be a whole number from {EMOTION_MIN} to +{EMOTION_MAX} "
                 f"(-2 very negative .. +2 very positive), not {_yaml_kind(value)}"
@@ -518,18 +680,38 @@ def translate_validation_error(
             message = f"invalid date {_yaml_kind(value)}: expected a date as YYYY-MM-DD"
         elif kind in ("list_type",):
             message = f"expected a list, got {_yaml_kind(value)}"
+        elif kind == "dict_type" and name == "emotions":
+            message = (
+                f"`emotions` maps each persona to their score, such as `emotions: {{admin: -1, buyer: 1}}`, "
+                f"not {_yaml_kind(value)}; for one score for everyone use `emotion`"
+            )
         elif kind in ("model_type", "dict_type", "model_attributes_type"):
             message = f"expected a mapping of keys, got {_yaml_kind(value)}"
         elif kind in ("bool_type", "bool_parsing"):
             message = f"expected true or false, got {_yaml_kind(value)}"
         elif kind in ("float_type", "float_parsing", "int_type", "int_parsing", "finite_number"):
             message = f"expected a number, got {_yaml_kind(value)}"
+        elif kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
+            bound = {
+                "less_than_equal": ("at most", "le"),
+                "greater_than_equal": ("at least", "ge"),
+                "less_than": ("less than", "lt"),
+                "greater_than": ("more than", "gt"),
+            }[kind]
+            limit = context.get(bound[1])
+            message = f"must be {bound[0]} {_number_text(limit)}, not {_yaml_kind(value)}"
+            if name == "drop-off":
+                message += " (a percent of the customers reaching this entry, 0 to 100)"
         elif kind == "too_short" and name == "stages":
             message = "a journey needs at least one stage"
         else:
             message = str(error["msg"])
         errors.append(SchemaError(message, location, key_path=where))
     return errors
+
+
+def _number_text(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _missing_location(source: SourceMap, parent: tuple[str | int, ...]) -> Location:
