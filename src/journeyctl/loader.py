@@ -689,6 +689,8 @@ def translate_validation_error(
             message = f"expected a mapping of keys, got {_yaml_kind(value)}"
         elif kind in ("bool_type", "bool_parsing"):
             message = f"expected true or false, got {_yaml_kind(value)}"
+        elif kind in ("int_type", "int_parsing", "int_from_float") and not isinstance(value, str):
+            message = f"expected a whole number, got {_yaml_kind(value)}"
         elif kind in ("float_type", "float_parsing", "int_type", "int_parsing", "finite_number"):
             message = f"expected a number, got {_yaml_kind(value)}"
         elif kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
@@ -704,6 +706,10 @@ def translate_validation_error(
                 message += " (a percent of the customers reaching this entry, 0 to 100)"
         elif kind == "too_short" and name == "stages":
             message = "a journey needs at least one stage"
+        elif kind == "too_short":
+            message = (
+                f"needs at least {context.get('min_length')} items, not {context.get('actual_length')}"
+            )
         else:
             message = str(error["msg"])
         errors.append(SchemaError(message, location, key_path=where))
