@@ -707,9 +707,7 @@ def translate_validation_error(
         elif kind == "too_short" and name == "stages":
             message = "a journey needs at least one stage"
         elif kind == "too_short":
-            message = (
-                f"needs at least {context.get('min_length')} items, not {context.get('actual_length')}"
-            )
+            message = f"needs at least {context.get('min_length')} items, not {context.get('actual_length')}"
         else:
             message = str(error["msg"])
         errors.append(SchemaError(message, location, key_path=where))
