@@ -3,7 +3,8 @@
 Codes are grouped by theme and never reused once retired:
 JM1xx journey, stages and steps; JM2xx pain points and opportunities;
 JM3xx emotion; JM4xx unused definitions; JM5xx ownership and upkeep;
-JM6xx metrics; JM7xx channels and personas. JM000-JM099 belong to the engine.
+JM6xx metrics; JM7xx channels and personas; JM8xx maps across a run (project
+rules, ``SCOPE = "project"``). JM000-JM099 belong to the engine.
 """
 
 from __future__ import annotations
@@ -44,4 +45,10 @@ BUILTIN_RULES: dict[str, str] = {
     "JM701": "journeyctl.rules.single_channel_journey",
     "JM702": "journeyctl.rules.persona_without_goals",
     "JM703": "journeyctl.rules.map_without_personas",
+    # Project rules (SCOPE = "project"): they see every map of a run, see lint/project.py.
+    "JM801": "journeyctl.rules.invalid_baseline",
+    "JM802": "journeyctl.rules.duplicate_map_id",
+    "JM803": "journeyctl.rules.unused_shared_definition",
+    "JM804": "journeyctl.rules.baseline_stage_dropped",
+    "JM805": "journeyctl.rules.unknown_baseline_reference",
 }
