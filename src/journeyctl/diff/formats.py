@@ -45,6 +45,8 @@ _ENTITY_WORDS = {
     "pain-point": "pain point",
     "opportunity": "opportunity",
     "metric": "metric",
+    "insight": "insight",
+    "funnel": "funnel",
 }
 
 
@@ -84,8 +86,10 @@ def emotion_change(map_diff: MapDiff) -> str:
 def describe(change: Change) -> str:
     """``step pays 'Pays with a card'`` : what a change is about."""
     word = _ENTITY_WORDS.get(change.entity, change.entity)
-    if change.entity in ("map", "journey"):
+    if change.entity in ("map", "journey") or (change.entity == "funnel" and not change.path):
         return word
+    if change.entity == "funnel":
+        return f"funnel at {change.id}"
     return f"{word} {change.id}"
 
 
@@ -93,14 +97,14 @@ def describe(change: Change) -> str:
 
 
 def _group_key(change: Change) -> str:
-    if change.entity in ("persona", "channel"):
+    if change.entity in ("persona", "channel", "insight", "funnel"):
         return change.entity
     if change.entity in ("map", "journey"):
         return change.entity
     return "stage:" + change.path[0]
 
 
-_GROUP_ORDER = {"map": -1, "journey": 0, "persona": 1, "channel": 2}
+_GROUP_ORDER = {"map": -1, "journey": 0, "persona": 1, "channel": 2, "insight": 2.5, "funnel": 2.7}
 
 
 def _line(change: Change) -> Text:
@@ -110,7 +114,7 @@ def _line(change: Change) -> Text:
     text.append(_MARKS[change.classification] + " ", style=_STYLES[change.classification])
     if change.entity != "map":  # a map's own changes hang from its root, which names it
         text.append(describe(change), style="bold")
-        if change.name and change.entity not in ("journey", "stage"):
+        if change.name and change.entity not in ("journey", "stage", "funnel"):
             text.append(f" {change.name!r}", style="italic")
         text.append(": ")
     text.append(
@@ -158,7 +162,13 @@ def render_text(report: DiffReport, console: Console) -> None:
                 if stage_names.get(key):
                     heading += f" {stage_names[key]!r}"
             else:
-                heading = {"journey": "journey", "persona": "personas", "channel": "channels"}[key]
+                heading = {
+                    "journey": "journey",
+                    "persona": "personas",
+                    "channel": "channels",
+                    "insight": "insights",
+                    "funnel": "funnel",
+                }[key]
             branch = tree.add(Text(heading, style="bold"))
             for change in ordered(changes):
                 branch.add(_line(change))
@@ -221,6 +231,7 @@ def render_markdown(report: DiffReport) -> str:
         changes = ordered(map_diff.changes)
         by_class = {name: [c for c in changes if c.classification == name] for name in CLASSIFICATIONS}
         stage_rows = [stage for stage in map_diff.stages if stage.old != stage.new]
+        persona_rows = [persona for persona in map_diff.personas if persona.old != persona.new]
         maps.append(
             {
                 "diff": map_diff,
@@ -230,6 +241,7 @@ def render_markdown(report: DiffReport) -> str:
                 "improvements": by_class["improvement"],
                 "neutral": by_class["neutral"],
                 "stage_rows": stage_rows,
+                "persona_rows": persona_rows,
             }
         )
     text = template.render(
@@ -303,6 +315,10 @@ def report_to_json(report: DiffReport) -> dict[str, Any]:
                     "stages": [
                         {"id": stage.id, "name": stage.name, "old": stage.old, "new": stage.new}
                         for stage in map_diff.stages
+                    ],
+                    "personas": [
+                        {"id": persona.id, "name": persona.name, "old": persona.old, "new": persona.new}
+                        for persona in map_diff.personas
                     ],
                 },
                 "changes": [change_to_json(change) for change in ordered(map_diff.changes)],

@@ -165,12 +165,9 @@ def curve_score(step: Step) -> float | None:
 
     None for a step that nobody scored: a gap in the line, never neutral.
     """
-    if step.emotion is not None:
-        return float(step.emotion)
-    if step.emotions:
-        values = list(step.emotions.values())
-        return sum(values) / len(values)
-    return None
+    from journeyctl.model.emotion import step_score
+
+    return step_score(step)
 
 
 def stage_emotion(stage: Stage) -> float | None:
@@ -178,10 +175,9 @@ def stage_emotion(stage: Stage) -> float | None:
 
     Branch steps are left out: not every customer takes them.
     """
-    scores = [score for step in stage.steps if not step.is_branch if (score := curve_score(step)) is not None]
-    if not scores:
-        return None
-    return sum(scores) / len(scores)
+    from journeyctl.model.emotion import mean_score
+
+    return mean_score(stage.steps)
 
 
 @dataclass(frozen=True)
