@@ -279,16 +279,24 @@ def insight_text(insight: Insight) -> str:
     return text
 
 
-def metric_place(journey: Journey, metric: Metric) -> str:
-    """What a metric measures, if not its whole stage: ``step “Pays by card”``, ``touchpoint “Checkout”``."""
+def metric_place(
+    journey: Journey,
+    metric: Metric,
+    actions: dict[str, str] | None = None,
+    touchpoints: dict[str, str] | None = None,
+) -> str:
+    """What a metric measures, if not its whole stage: ``step “Pays by card”``, ``touchpoint “Checkout”``.
+
+    ``actions`` and ``touchpoints`` (id -> action or name) save a walk of the map per metric.
+    """
     if metric.step is not None:
-        action = next((s.action for _, s in journey.iter_steps() if s.id == metric.step), metric.step)
-        return f"step “{one_line(action)}”"
+        if actions is None:
+            actions = {s.id: s.action for _, s in journey.iter_steps()}
+        return f"step “{one_line(actions.get(metric.step, metric.step))}”"
     if metric.touchpoint is not None:
-        name = next(
-            (t.name for _, t in journey.iter_touchpoints() if t.id == metric.touchpoint), metric.touchpoint
-        )
-        return f"touchpoint “{one_line(name)}”"
+        if touchpoints is None:
+            touchpoints = {t.id: t.name for _, t in journey.iter_touchpoints()}
+        return f"touchpoint “{one_line(touchpoints.get(metric.touchpoint, metric.touchpoint))}”"
     return ""
 
 

@@ -255,6 +255,10 @@ def _detailed(dot: _Dot, journey: Journey, stages: list[Stage], options: Graphvi
     links = branch_links(journey)
     funnel = _funnel_notes(journey)
     branch_nodes = {_node_id("step", ident) for ident in links}
+    names = (
+        {step.id: step.action for _, step in journey.iter_steps()},
+        {touchpoint.id: touchpoint.name for _, touchpoint in journey.iter_touchpoints()},
+    )
     for stage in stages:
         dot.open(f'subgraph "cluster_stage:{stage.id}"')
         label = _stage_label(numbers[stage.id], stage, width)
@@ -347,7 +351,7 @@ def _detailed(dot: _Dot, journey: Journey, stages: list[Stage], options: Graphvi
         for index, metrics in sorted(by_column.items()):
             rows = [_row("<B>Metrics</B>", size=9)]
             for metric in metrics:
-                rows.append(_row(label_text(_metric_text(journey, metric, personas), width), size=9))
+                rows.append(_row(label_text(_metric_text(journey, metric, personas, names), width), size=9))
             node = _node_id("metrics", f"{stage.id}:{index}")
             dot.add(f"{node} [label={_table(rows, fill='#ffffff', border=STAGE_BORDER, style='')}];")
             columns[index][1].append(node)
@@ -508,7 +512,9 @@ def _funnel_notes(journey: Journey) -> dict[str, str]:
     return notes
 
 
-def _metric_text(journey: Journey, metric: Metric, personas: dict[str, str]) -> str:
+def _metric_text(
+    journey: Journey, metric: Metric, personas: dict[str, str], names: tuple[dict[str, str], dict[str, str]]
+) -> str:
     unit = f" {metric.unit}" if metric.unit else ""
     text = metric.name + ": "
     text += "no value" if metric.value is None else f"{metric.value:g}{unit}"
@@ -518,7 +524,7 @@ def _metric_text(journey: Journey, metric: Metric, personas: dict[str, str]) -> 
         if verdict != "none":
             text += ", on target" if verdict == "on" else ", off target"
         text += ")"
-    facts = [metric_place(journey, metric), *metric_scope(metric, personas)]
+    facts = [metric_place(journey, metric, *names), *metric_scope(metric, personas)]
     facts = [fact for fact in facts if fact]
     if facts:
         text += " — " + ", ".join(facts)

@@ -595,7 +595,7 @@ def build_canvas(journey: Journey, options: Options) -> CanvasView:
             )
         metrics = []
         for metric in stage.metrics:
-            place = metric_place(journey, metric)
+            place = metric_place(journey, metric, step_names, touchpoint_names)
             if metric.step is not None and metric.step in numbers:
                 place = f"step {numbers[metric.step]}, " + step_names[metric.step]
             metrics.append(

@@ -219,7 +219,11 @@ def _emotion_cell(journey: Journey, step: Step, personas: dict[str, str]) -> Mar
 
 
 def _metric_rows(
-    journey: Journey, metric: Metric, personas: dict[str, str], insight_labels: dict[str, str]
+    journey: Journey,
+    metric: Metric,
+    personas: dict[str, str],
+    insight_labels: dict[str, str],
+    names: tuple[dict[str, str], dict[str, str]],
 ) -> dict[str, Markdown]:
     """The cells of a metric's row: what it measures, the figures, whom and when, where from."""
     source = [escape_inline(metric.source)] if metric.source and metric.source.strip() else []
@@ -227,7 +231,7 @@ def _metric_rows(
         source.append(
             "insights " + ", ".join(insight_labels.get(ref, escape_inline(ref)) for ref in metric.insights)
         )
-    place = metric_place(journey, metric)
+    place = metric_place(journey, metric, *names)
     return {
         "placed": Markdown("yes" if place else ""),
         "measures": Markdown(escape_inline(place or "the whole stage")),
@@ -349,7 +353,10 @@ def render_markdown(loaded: LoadedMap, options: Options) -> str:
             for step in stage.steps
         ]
         metrics = [
-            {"metric": metric, **_metric_rows(journey, metric, personas, insight_labels)}
+            {
+                "metric": metric,
+                **_metric_rows(journey, metric, personas, insight_labels, (step_names, touchpoint_names)),
+            }
             for metric in stage.metrics
         ]
         stage_rows.append(

@@ -120,8 +120,14 @@ def mermaid_text(text: str, fallback: str = "") -> str:
     return escaped
 
 
+#: The table by code point for the common, all-ASCII case (a list lookup per byte).
+_ASCII_WIDTHS = [_WIDTHS.get(chr(code), _WIDE) for code in range(128)]
+
+
 def text_width(text: str) -> float:
     """The width in px of ``text`` in DejaVu Sans at 16 px (accented letters as their base letter)."""
+    if text.isascii():
+        return sum(map(_ASCII_WIDTHS.__getitem__, text.encode("ascii"))) * FONT_SIZE
     total = 0.0
     for char in text:
         width = _WIDTHS.get(char)
@@ -132,21 +138,28 @@ def text_width(text: str) -> float:
     return total * FONT_SIZE
 
 
-def fits(text: str, width: float, lines: int = LINES_PER_BOX) -> bool:
-    """Whether ``text`` wraps at spaces into at most ``lines`` lines ``width`` px wide, as browsers wrap."""
+_SPACE_WIDTH = _WIDTHS[" "] * FONT_SIZE
+_ELLIPSIS_WIDTH = _WIDTHS[ELLIPSIS] * FONT_SIZE
+
+
+def _fits_widths(words: list[float], width: float, lines: int) -> bool:
+    """Whether words of these widths wrap into at most ``lines`` lines ``width`` px wide."""
     used = 1
     line = 0.0
-    space = text_width(" ")
-    for word in text.split(" "):
-        size = text_width(word)
+    for size in words:
         if size > width:
             return False  # one word wider than the box: the browser does not break it, the box cuts it
-        if line and line + space + size > width:
+        if line and line + _SPACE_WIDTH + size > width:
             used += 1
             line = size
         else:
-            line = line + space + size if line else size
+            line = line + _SPACE_WIDTH + size if line else size
     return used <= lines
+
+
+def fits(text: str, width: float, lines: int = LINES_PER_BOX) -> bool:
+    """Whether ``text`` wraps at spaces into at most ``lines`` lines ``width`` px wide, as browsers wrap."""
+    return _fits_widths([text_width(word) for word in text.split(" ")], width, lines)
 
 
 def fit_text(text: str, width: float = TASK_WIDTH) -> tuple[str, bool]:
@@ -155,20 +168,24 @@ def fit_text(text: str, width: float = TASK_WIDTH) -> tuple[str, bool]:
     Whole words are kept while they fit with the ellipsis; a first word too
     wide on its own is cut inside.
     """
-    if fits(text, width):
-        return text, False
     words = text.split(" ")
-    kept: list[str] = []
-    for word in words:
-        if not fits(" ".join([*kept, word]) + ELLIPSIS, width):
+    widths = [text_width(word) for word in words]
+    if _fits_widths(widths, width, LINES_PER_BOX):
+        return text, False
+    kept = 0
+    # The ellipsis goes after the last word kept (trailing punctuation is dropped before it).
+    while kept < len(words):
+        last = words[kept].rstrip(" ,;:.-")
+        candidate = [*widths[:kept], text_width(last) + _ELLIPSIS_WIDTH]
+        if not _fits_widths(candidate, width, LINES_PER_BOX):
             break
-        kept.append(word)
+        kept += 1
     if not kept:
         cut = words[0]
         while cut and not fits(cut + ELLIPSIS, width):
             cut = cut[:-1]
         return cut + ELLIPSIS, True
-    return " ".join(kept).rstrip(" ,;:.-") + ELLIPSIS, True
+    return " ".join(words[:kept]).rstrip(" ,;:.-") + ELLIPSIS, True
 
 
 def comment_text(text: str) -> str:
