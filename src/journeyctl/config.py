@@ -79,6 +79,8 @@ class ActiveRule:
     severity: Severity
     check: Check
     options: RuleOptions
+    #: "map" rules check one loaded map; "project" rules every map of a run (lint/project.py).
+    scope: str = "map"
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,10 @@ class LintConfig:
     @property
     def codes(self) -> frozenset[str]:
         return frozenset(rule.code for rule in self.rules)
+
+    @property
+    def has_project_rules(self) -> bool:
+        return any(rule.scope == "project" for rule in self.rules)
 
     def ignored_codes(self, path: str) -> frozenset[str]:
         """Codes that ``per-file-ignores`` turns off for the file at ``path``."""
@@ -420,7 +426,9 @@ def build_lint_config(
             else rule.options_class.model_construct()
         )
         active.append(
-            ActiveRule(code, rule.name, severities.get(code, rule.severity), rule.check, options_model)
+            ActiveRule(
+                code, rule.name, severities.get(code, rule.severity), rule.check, options_model, rule.scope
+            )
         )
     engine_severity: dict[str, Severity] = {
         code: severities.get(code, registry.get(code).severity) for code in ENGINE_RULES if code in selected

@@ -127,6 +127,7 @@ def run_lint(options: LintOptions) -> int:
     )
     findings = []
     files: list[str] = []
+    facts = []
     progress = _progress(len(candidates), options)
     try:
         for file_report in reports:
@@ -136,9 +137,16 @@ def run_lint(options: LintOptions) -> int:
                 continue
             files.append(file_report.path)
             findings.extend(file_report.findings)
+            facts.append(file_report.facts)
     finally:
         if progress is not None:
             progress[0].stop()
+    if config.has_project_rules:
+        # Rules that see every map run here, in this process, once every file is done:
+        # the facts arrive in discovery order, so a parallel run gives a serial run's output.
+        from journeyctl.lint.project import project_findings
+
+        findings.extend(project_findings(facts, config))
     if not files and not options.skip_non_maps:
         raise UsageError(
             "no journey map files found in "
