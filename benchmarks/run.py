@@ -48,6 +48,10 @@ import make_corpus  # noqa: E402  (benchmarks/ is not a package; the insert abov
 #: edits between the two versions of the large map.
 FULL_SHAPE = {"maps": 1000, "large_stages": 500, "large_steps": 5, "edits": 300}
 QUICK_SHAPE = {"maps": 20, "large_stages": 40, "large_steps": 5, "edits": 30}
+#: Worst cases of issue 9 item 9 that once took quadratic time: suppression comments in one map
+#: (8,000: 15.7 s), and the bytes of a one-word title rendered by Graphviz (10 MB: 18-28 s).
+WORST_SHAPE = {"suppressions": 8000, "word_bytes": 10_000_000}
+QUICK_WORST_SHAPE = {"suppressions": 800, "word_bytes": 1_000_000}
 
 #: A single run slower than this gets fewer timed runs, so a full run stays within minutes.
 SLOW_SECONDS = 8.0
@@ -523,6 +527,60 @@ def benchmarks(tools: Tools, corpora: Corpora) -> list[Bench]:
     return rows
 
 
+def worst_case_rows(tools: Tools, corpora: Corpora, shape: dict[str, int]) -> list[Bench]:
+    """Rows for the inputs that once took quadratic time, written under the bench directory."""
+    j = tools.journeyctl or "journeyctl"
+    bench_dir = corpora.out.parent
+    count = shape["suppressions"]
+    suppressions = bench_dir / f"worst-suppressions-{count}.yaml"
+    lines = ["journeyctl: 1", "id: suppressions", "title: Suppressions", "stages:"]
+    for index in range(count):
+        # Each comment names a rule that finds nothing on its line: every one is reported unused.
+        lines += [f"  - id: s{index}  # journeyctl: disable=JM101", f"    name: Stage {index}"]
+    _write_if_changed(suppressions, "\n".join(lines) + "\n")
+    size = shape["word_bytes"]
+    word = bench_dir / f"worst-word-{size}.yaml"
+    _write_if_changed(
+        word, f"journeyctl: 1\nid: word\ntitle: {'x' * size}\nstages:\n  - id: a\n    name: A\n"
+    )
+    rows = [
+        Bench(
+            "lint-worst-suppressions",
+            f"journeyctl lint, 1 map with {count:,} suppression comments",
+            [j, "lint", "--isolated", "-q", str(suppressions)],
+            ["journeyctl:lint"],
+            ok_codes=(1,),
+        ),
+    ]
+    for fmt in ("dot", "svg"):
+        rows.append(
+            Bench(
+                f"render-worst-word-{fmt}",
+                f"journeyctl render {fmt}, a one-word title of {size / 1e6:g} MB",
+                [
+                    j,
+                    "render",
+                    str(word),
+                    "-f",
+                    fmt,
+                    "--max-file-size",
+                    "0",
+                    "-o",
+                    str(corpora.out / f"word.{fmt}"),
+                ],
+                ["journeyctl:render"] + (["dot"] if fmt == "svg" else []),
+            )
+        )
+    for bench in rows:
+        bench.display = show(bench.argv, corpora)
+    return rows
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
 def missing_requirement(bench: Bench, tools: Tools, quick: bool) -> str | None:
     """Why a row cannot run, or None."""
     for need in bench.needs:
@@ -888,6 +946,9 @@ GOALS = (
     Goal("render one map to Markdown ≥ 7× faster than mmdc", _speedup("render-one-md", "mmdc-one", 7)),
     Goal("render the large (500-stage) map to HTML < 1.5 s", _under("render-large-html", 1.5)),
     Goal("diff of two versions of the large map < 1 s", _under("diff-large", 1.0)),
+    Goal("lint of a map with 8,000 suppression comments < 2 s", _under("lint-worst-suppressions", 2.0)),
+    Goal("render dot of a 10 MB one-word title < 2 s", _under("render-worst-word-dot", 2.0)),
+    Goal("render svg of a 10 MB one-word title < 2 s", _under("render-worst-word-svg", 2.0)),
 )
 
 
@@ -956,7 +1017,9 @@ def main(argv: list[str] | None = None) -> int:
     bench_dir = args.bench_dir / "quick" if args.quick else args.bench_dir
     bench_dir.mkdir(parents=True, exist_ok=True)
     corpora = prepare(bench_dir, shape)
-    rows = benchmarks(tools, corpora)
+    rows = benchmarks(tools, corpora) + worst_case_rows(
+        tools, corpora, QUICK_WORST_SHAPE if args.quick else WORST_SHAPE
+    )
     if tools.journeyctl and "render" in tools.commands:
         # mmdc rows read the Mermaid export; write it now so they also run alone (--only mmdc).
         for tag, path in (("one", corpora.one_map), ("large", corpora.large)):

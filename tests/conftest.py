@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -61,3 +63,31 @@ def test_output_dir() -> Path:
     out = ROOT / "test-output"
     out.mkdir(exist_ok=True)
     return out
+
+
+@pytest.fixture
+def read_only_directory(tmp_path: Path) -> Iterator[Path]:
+    """``tmp_path/locked`` holding a writable ``out.md``, but itself not writable, even for root.
+
+    Permission bits do not stop root, so as root the directory is made immutable
+    (``chattr +i``, which needs CAP_LINUX_IMMUTABLE); otherwise it is chmod 0555.
+    """
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "out.md").write_bytes(b"old\n")
+    os.chmod(locked / "out.md", 0o666)
+    if os.geteuid() == 0:
+        chattr = require_tool("chattr", shutil.which("chattr"))
+        made = subprocess.run([chattr, "+i", str(locked)], capture_output=True, text=True, check=False)
+        if made.returncode != 0:
+            pytest.fail(f"chattr +i failed (is CAP_LINUX_IMMUTABLE missing?): {made.stderr.strip()}")
+        try:
+            yield locked
+        finally:
+            subprocess.run([chattr, "-i", str(locked)], check=True)
+    else:
+        locked.chmod(0o555)
+        try:
+            yield locked
+        finally:
+            locked.chmod(0o755)

@@ -122,6 +122,7 @@ def test_quick_run_reports_every_row(tmp_path: Path) -> None:
         *(f"render-{tag}-{fmt}" for tag in TAGS for fmt in FORMATS),
         "mmdc-one", "mmdc-large", "diff-large", "deepdiff-large",
         "fmt-one", "yamlfix-one", "fmt-subset-serial", "fmt-subset", "yamlfix-subset",
+        "lint-worst-suppressions", "render-worst-word-dot", "render-worst-word-svg",
     }  # fmt: skip
     assert set(results) == expected
 

@@ -72,7 +72,7 @@ def test_bogus_key_appended_to_example_is_located(tmp_path: Path) -> None:
         (
             "syntax",
             BASE.replace("touchpoints: [site]", "touchpoints: [site"),
-            ":15:16: error: YAML syntax error",
+            ":14:22: error: found a list opened with '[' that is not closed with ']'",
         ),
         (
             "duplicate-id",
@@ -90,7 +90,7 @@ def test_bogus_key_appended_to_example_is_located(tmp_path: Path) -> None:
             + "".join(
                 f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(9)
             ),
-            ":1:4: error: YAML aliases expand this document",
+            ":4:40: error: YAML aliases expand this document",
         ),
     ],
 )

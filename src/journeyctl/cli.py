@@ -17,6 +17,7 @@ import typer
 
 from journeyctl import __version__
 from journeyctl.errors import JourneyError, UsageError
+from journeyctl.output import print_error
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -59,18 +60,6 @@ def error_console() -> Any:
     from rich.console import Console
 
     return Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def print_error(error: JourneyError, *, severity: str = "error") -> None:
-    """``path:line:col: error: message`` on stderr."""
-    location = error.location
-    message = error.message
-    if error.key_path and ("." in error.key_path or "[" in error.key_path):
-        message += f" (at {error.key_path})"
-    prefix = f"{location}: " if location is not None and location.path else ""
-    sys.stderr.write(f"{prefix}{severity}: {message}\n")
-    if error.hint:
-        sys.stderr.write(f"  hint: {error.hint}\n")
 
 
 def max_file_size_option(value: int | None) -> int | None:
@@ -154,14 +143,11 @@ def schema(
 ) -> None:
     """Print the JSON Schema (draft-07) of the journey map format."""
     from journeyctl.model.schema import schema_text
+    from journeyctl.output import write_output
 
-    text = schema_text()
-    if output is None or str(output) == "-":
-        sys.stdout.write(text)
-    else:
-        from journeyctl.output import write_atomic
-
-        write_atomic(output, text.encode("utf-8"))
+    # The schema reads no input, so the only file to protect is the target:
+    # write_output refuses a journey map, a link, a read-only file or a directory.
+    write_output("-" if output is None else str(output), schema_text().encode("utf-8"))
 
 
 class _DiffCommand(typer.core.TyperCommand):
@@ -684,13 +670,17 @@ def import_command(
 
 def run(args: list[str]) -> int:
     """Run the CLI with ``args``; returns the exit code instead of exiting."""
+    from journeyctl.output import flush_stdout, stream_write_error
+
     try:
-        app(args=args, prog_name="journeyctl", standalone_mode=True)
-    except SystemExit as exc:
-        code = exc.code
-        if code is None:
-            return EXIT_OK
-        return code if isinstance(code, int) else EXIT_USAGE
+        try:
+            app(args=args, prog_name="journeyctl", standalone_mode=True)
+            code = EXIT_OK
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (EXIT_OK if exc.code is None else EXIT_USAGE)
+        # A report still buffered for stdout is part of the command: its failure (> /dev/full) is too.
+        flush_stdout()
+        return code
     except JourneyError as error:
         print_error(error)
         return EXIT_USAGE
@@ -703,6 +693,10 @@ def run(args: list[str]) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
     except Exception as exc:  # an unexpected exception is a bug, not a user's mistake
+        written = stream_write_error(exc) if isinstance(exc, OSError) else None
+        if written is not None:  # stdout of a command that does not guard its own writes
+            print_error(written)
+            return EXIT_USAGE
         if _state["debug"]:
             import traceback
 
@@ -712,4 +706,3 @@ def run(args: list[str]) -> int:
             "This is a bug in journeyctl; rerun with --debug for the traceback and please report it.\n"
         )
         return EXIT_INTERNAL
-    return EXIT_OK

@@ -220,7 +220,7 @@ def _read_yaml(data: bytes, path: str) -> ConfigDocument:
     try:
         document, source = parse(data, path, max_size=None)
     except JourneyError as exc:
-        raise ConfigError(f"invalid configuration: {exc.message}", exc.location) from None
+        raise ConfigError(f"invalid configuration: {exc.message}", exc.location, hint=exc.hint) from None
     if document is None:
         document = {}
     if not isinstance(document, dict):

@@ -10,6 +10,8 @@
     +-- RenderError              a renderer could not produce its output
     +-- DiffError                a revision or file the diff cannot read
     +-- ImportSourceError        an import source (Mermaid, CSV) that cannot be read
+    +-- OutputError              an output that cannot be written, or may not be (it is an
+                                 input, a symbolic link, a read-only file, a directory...)
 
 The CLI catches JourneyError in one place, prints it and exits 2 (or 1 where a
 command documents that invalid maps are findings). Anything else is a bug.
@@ -93,3 +95,17 @@ class DiffError(JourneyError):
 
 class ImportSourceError(JourneyError):
     """A source ``journeyctl import`` cannot read (bad Mermaid, a bad CSV cell), where it went wrong."""
+
+
+class OutputError(JourneyError):
+    """An output journeyctl could not write, or refused to write; located at the output's path.
+
+    Raised for every failed write (no space left, permission denied, a parent
+    that is a file, a pipe whose reader went away) and for every refusal (the
+    output is an input, a symbolic link, a read-only file or a directory), so
+    the CLI exits 2 with the path and the reason instead of reporting a bug.
+    """
+
+    def __init__(self, path: str, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message, Location(path), hint=hint)
+        self.path = path

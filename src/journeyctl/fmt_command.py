@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from journeyctl.errors import JourneyError, MapInvalid, UsageError
-from journeyctl.walk import Candidate, batch_gc, discover, is_journey_text, parallel_map
+from journeyctl.pool import parallel_map
+from journeyctl.walk import Candidate, batch_gc, discover
 
 EXIT_OK = 0
 EXIT_CHANGES = 1
@@ -44,13 +45,14 @@ class FormatResult:
 def format_candidate(candidate: Candidate, max_size: int | None, skip_non_maps: bool) -> FormatResult:
     """Validate and format one file (nothing is written here)."""
     from journeyctl.fmt import FormatterBug, format_text
-    from journeyctl.loader import is_shared_file, load_bytes, load_shared_bytes, read_file
+    from journeyctl.loader import is_shared_file, load_bytes, load_shared_bytes, read_journey_file
     from journeyctl.yamlsource import decode
 
     path = candidate.path
     try:
-        data = read_file(path)
-        if (not candidate.explicit or skip_non_maps) and not is_journey_text(data):
+        skip_others = not candidate.explicit or skip_non_maps
+        data = read_journey_file(path, max_size=max_size, skip_others=skip_others)
+        if data is None:
             return FormatResult(path, skipped=True)
         if is_shared_file(data) and b"\njourneyctl:" not in b"\n" + data:
             load_shared_bytes(data, path, max_size=max_size)
@@ -80,6 +82,10 @@ class _Formatter:
         return format_candidate(candidate, self.max_size, self.skip_non_maps)
 
 
+def _path(candidate: Candidate) -> str:
+    return candidate.path
+
+
 def unified_diff(result: FormatResult) -> str:
     """The change fmt would make to one file, as a unified diff (``patch -p0`` applies it)."""
     lines = difflib.unified_diff(
@@ -105,14 +111,13 @@ def run_fmt(
     quiet: bool = False,
 ) -> int:
     """Format ``paths`` (or, with ``check``/``diff``, only say what would change); the exit code."""
-    from journeyctl.cli import print_error
-    from journeyctl.output import write_atomic
+    from journeyctl.output import print_error, write_atomic
 
     if not paths:
         raise UsageError("give journey map files or directories to format")
     candidates = discover(paths)
     with batch_gc():
-        results = list(parallel_map(_Formatter(max_size, skip_non_maps), candidates, jobs))
+        results = list(parallel_map(_Formatter(max_size, skip_non_maps), candidates, jobs, describe=_path))
     checked = [result for result in results if not result.skipped]
     if not checked and not skip_non_maps:
         raise UsageError(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from journeyctl.display import show_path
+
 
 class Location(NamedTuple):
     """A position in a file; sorts by path, then line, then column."""
@@ -13,6 +15,8 @@ class Location(NamedTuple):
     col: int = 0
 
     def __str__(self) -> str:
+        """``path:line:col`` for messages; a path that would break the line is quoted with escapes."""
+        path = show_path(self.path)
         if self.line <= 0:
-            return self.path
-        return f"{self.path}:{self.line}:{self.col}"
+            return path
+        return f"{path}:{self.line}:{self.col}"

@@ -77,7 +77,7 @@ RELOAD_SCRIPT = b"""\
 def format_error(error: JourneyError) -> str:
     """``path:line:col: error: message (at key)``, as the other commands print it."""
     message = error.message
-    if error.key_path and ("." in error.key_path or "[" in error.key_path):
+    if error.key_path:
         message += f" (at {error.key_path})"
     prefix = f"{error.location}: " if error.location is not None and error.location.path else ""
     return f"{prefix}error: {message}"

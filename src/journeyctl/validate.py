@@ -6,7 +6,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from journeyctl.errors import JourneyError, MapInvalid
-from journeyctl.walk import Candidate, batch_gc, discover, is_journey_text, parallel_map
+from journeyctl.pool import parallel_map
+from journeyctl.walk import Candidate, batch_gc, discover
 
 
 @dataclass
@@ -19,12 +20,12 @@ class FileResult:
 
 
 def check_candidate(candidate: Candidate, max_size: int | None) -> FileResult:
-    from journeyctl.loader import is_shared_file, load_bytes, load_shared_bytes, read_file
+    from journeyctl.loader import is_shared_file, load_bytes, load_shared_bytes, read_journey_file
 
     path = candidate.path
     try:
-        data = read_file(path)
-        if not candidate.explicit and not is_journey_text(data):
+        data = read_journey_file(path, max_size=max_size, skip_others=not candidate.explicit)
+        if data is None:
             return FileResult(path, skipped=True)
         if is_shared_file(data) and b"\njourneyctl:" not in b"\n" + data:
             load_shared_bytes(data, path, max_size=max_size)
@@ -38,13 +39,23 @@ def check_candidate(candidate: Candidate, max_size: int | None) -> FileResult:
 
 
 class _Checker:
-    """Picklable callable for the process pool."""
+    """Checks one candidate; the pool's forked workers inherit it."""
 
     def __init__(self, max_size: int | None) -> None:
         self.max_size = max_size
 
     def __call__(self, candidate: Candidate) -> FileResult:
         return check_candidate(candidate, self.max_size)
+
+
+def _build_models() -> None:
+    """Import the loader and the pydantic models now, so that forked workers inherit them built."""
+    import journeyctl.loader
+    import journeyctl.model  # noqa: F401
+
+
+def _candidate_path(candidate: Candidate) -> str:
+    return candidate.path
 
 
 def validate_paths(
@@ -57,4 +68,6 @@ def validate_paths(
     """Results for every candidate file under ``paths``, in discovery order."""
     candidates = discover(paths, excludes)
     with batch_gc():
-        yield from parallel_map(_Checker(max_size), candidates, jobs)
+        yield from parallel_map(
+            _Checker(max_size), candidates, jobs, prepare=_build_models, describe=_candidate_path
+        )

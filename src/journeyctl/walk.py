@@ -1,31 +1,32 @@
-"""Finding journey map files under the paths a user gives, and checking them in parallel.
+"""Finding journey map files under the paths a user gives.
 
 A file named on the command line is always checked. In a directory, journeyctl
 walks recursively (in sorted order, skipping hidden directories,
 ``node_modules`` and excluded globs) and checks every ``*.yaml`` / ``*.yml``
 file with a top-level ``journeyctl:`` key (a journey map) or
 ``journeyctl-shared:`` key (a shared file of personas and channels). Other
-YAML files (CI configs, say) are left alone.
+YAML files (CI configs, say) are left alone, and so is anything in a directory
+that is not a regular file or a symbolic link to one (a FIFO, a device, a
+socket), whatever its name: reading one could block or never end. Named on the
+command line, such a file is a usage error.
 """
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import stat
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
 from journeyctl.errors import UsageError
 
 YAML_SUFFIXES = (".yaml", ".yml")
 SKIPPED_DIRECTORIES = frozenset(("node_modules", "__pycache__"))
 DEFAULT_EXCLUDES = ("**/.*", "**/node_modules")
-
-T = TypeVar("T")
-R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -54,13 +55,13 @@ def _excluded(path: str, excludes: Sequence[str]) -> bool:
 
 
 def discover(paths: Iterable[str], excludes: Sequence[str] = ()) -> list[Candidate]:
-    """Files to check under ``paths``; a path that does not exist is a UsageError."""
+    """Files to check under ``paths``; a path that does not exist or is not a file or directory
+    is a UsageError."""
     found: list[Candidate] = []
     seen: set[str] = set()
     for raw in paths:
-        if not os.path.exists(raw):
-            raise UsageError(f"{raw}: no such file or directory")
-        if os.path.isfile(raw):
+        mode = _named_mode(raw)
+        if stat.S_ISREG(mode):
             if raw not in seen:
                 seen.add(raw)
                 found.append(Candidate(raw, True))
@@ -77,34 +78,42 @@ def discover(paths: Iterable[str], excludes: Sequence[str] = ()) -> list[Candida
                 if not name.endswith(YAML_SUFFIXES):
                     continue
                 path = os.path.join(directory, name)
-                if path in seen or _excluded(path, excludes):
+                if path in seen or _excluded(path, excludes) or not _may_be_regular(path):
                     continue
                 seen.add(path)
                 found.append(Candidate(path, False))
     return found
 
 
-def default_jobs() -> int:
+def _named_mode(raw: str) -> int:
+    """The file type of a path named on the command line (links followed): a file or a directory."""
+    from journeyctl.loader import READS_REGULAR_FILES, special_file_kind
+
     try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
+        mode = os.stat(raw).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        raise UsageError(f"{raw}: no such file or directory") from None
+    except ValueError:  # a NUL in the path
+        raise UsageError(f"{raw!r}: a path cannot contain a NUL character") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UsageError(f"{raw}: is a symbolic link loop (or a chain of too many links)") from None
+        raise UsageError(f"{raw}: cannot read: {exc.strerror or exc}") from None
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise UsageError(f"{raw}: {special_file_kind(mode)}, not a regular file; {READS_REGULAR_FILES}")
+    return mode
 
 
-def parallel_map(
-    function: Callable[[T], R], items: Sequence[T], jobs: int | None = None, chunksize: int = 8
-) -> Iterator[R]:
-    """``map`` across processes, results in input order (so output equals a serial run)."""
-    jobs = default_jobs() if jobs is None else jobs
-    if jobs <= 1 or len(items) < 2 * chunksize:
-        yield from map(function, items)
-        return
-    import multiprocessing
+def _may_be_regular(path: str) -> bool:
+    """False for a FIFO, device or socket (or a link to one) met in a walk: never read those.
 
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    context = multiprocessing.get_context(method)
-    with context.Pool(min(jobs, len(items))) as pool:
-        yield from pool.imap(function, items, chunksize=chunksize)
+    A link that leads nowhere (or in a loop) stays a candidate, so the loader says what is
+    wrong with it, as it always has.
+    """
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True
 
 
 def relative(path: str | Path) -> str:

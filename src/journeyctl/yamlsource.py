@@ -11,8 +11,13 @@ PyYAML's constructor, so that this module decides the rules:
 * no tags beyond the core schema (``!!str``, ``!!int``, ``!!float``,
   ``!!bool``, ``!!null``, ``!!map``, ``!!seq``): no arbitrary objects;
 * duplicate keys are errors at the second key;
-* alias expansion is bounded before anything is expanded, so an alias bomb
-  ("billion laughs") is refused in milliseconds;
+* alias expansion is bounded before anything is expanded, in nodes and in
+  characters of text, so an alias bomb ("billion laughs", or one big scalar
+  aliased thousands of times) is refused in milliseconds, at the alias;
+* nesting deeper than ``MAX_DEPTH`` lists and mappings is refused, before any
+  recursion here can reach Python's limit;
+* text holds no control characters (but tab, line feed and carriage return)
+  and no Unicode non-characters, however they are written;
 * merge keys (``<<: *defaults``) work as in YAML 1.1.
 """
 
@@ -20,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from journeyctl.errors import LoadError
@@ -30,10 +35,15 @@ from journeyctl.location import Location
 #: ``JOURNEYCTL_MAX_FILE_SIZE`` environment variable override it.
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 
-#: Aliases may make a document at most this many times larger (in nodes) than
-#: it is written, plus a fixed allowance for small files.
+#: Aliases may make a document at most this many times larger than it is written, in nodes
+#: and in characters of text, plus a fixed allowance of each for small files.
 ALIAS_EXPANSION_FACTOR = 10
 ALIAS_EXPANSION_ALLOWANCE = 10_000
+ALIAS_EXPANSION_TEXT_ALLOWANCE = 1_000_000
+
+#: The deepest nesting of lists and mappings accepted (a journey map needs 6). libyaml stops
+#: at 1,000 levels, but the walks here recurse, and aliases can nest deeper than the text.
+MAX_DEPTH = 100
 
 _CORE = "tag:yaml.org,2002:"
 _STR = _CORE + "str"
@@ -52,6 +62,29 @@ _FALSES = frozenset(("false", "False", "FALSE"))
 _INFS = frozenset((".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"))
 _NEG_INFS = frozenset(("-.inf", "-.Inf", "-.INF"))
 _NANS = frozenset((".nan", ".NaN", ".NAN"))
+
+#: What text may not hold (``_is_forbidden``): C0 controls but tab, line feed and carriage
+#: return; DEL; C1 controls; Unicode non-characters (U+FDD0..U+FDEF and the last two code
+#: points of every plane). Terminals obey controls, XML 1.0 (SVG, JUnit) cannot carry most of
+#: them, and the renderers' tools fail on non-characters; no journey map needs one.
+#: Searched for as a superset made of ranges only: a class listing the 34 plane ends one by
+#: one made the search eight times slower (30 MB/s), and 0.12 s of a 300-map validate.
+_SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\U0001fffe-\U0010ffff]")
+#: Double-quoted escapes that can make such a character.
+_SUSPECT_ESCAPE = re.compile(r"\\[0abvfeNxuU]")
+#: A double-quoted scalar's escapes, or a suspect character, for finding the column.
+_ESCAPE_OR_SUSPECT = re.compile(
+    r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)|" + _SUSPECT.pattern, re.DOTALL
+)
+_SINGLE_ESCAPES = {"0": "\x00", "a": "\x07", "b": "\x08", "v": "\x0b", "f": "\x0c", "e": "\x1b", "N": "\x85"}
+# fmt: off
+_C0_NAMES = (
+    "NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "HT", "LF", "VT", "FF", "CR", "SO", "SI",
+    "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM", "SUB", "ESC", "FS", "GS", "RS", "US",
+)
+# fmt: on
+#: Line breaks as libyaml counts them for marks.
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
 def _yaml() -> Any:
@@ -133,6 +166,15 @@ def mark_location(path: str, mark: Any) -> Location:
     return Location(path, mark.line + 1, mark.column + 1)
 
 
+def size_limit_error(path: str, size: int, max_size: int) -> LoadError:
+    """The error for a file over the size cap (``size`` as far as it is known)."""
+    return LoadError(
+        f"file is {size:,} bytes, over the {max_size:,}-byte limit; "
+        "raise it with --max-file-size or JOURNEYCTL_MAX_FILE_SIZE",
+        Location(path),
+    )
+
+
 @dataclass
 class SourceMap:
     """The composed node tree of one file: finds the position of any key path."""
@@ -140,6 +182,15 @@ class SourceMap:
     path: str
     root: Any
     text: str
+    # Each located mapping's keys, by id() of its node: a lookup per key rather than a scan of
+    # the mapping, which made locating 20,000 unknown keys of one mapping quadratic. Not
+    # pickled: the ids would not survive the trip to another process.
+    _keys: dict[int, dict[str, tuple[Any, Any]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_keys": {}}
 
     def locate(self, keys: tuple[str | int, ...] | list[str | int], *, key: bool = False) -> Location:
         """Position of the value at ``keys`` (or of its key, with ``key=True``).
@@ -153,7 +204,7 @@ class SourceMap:
         loc = mark_location(self.path, node.start_mark)
         for index, part in enumerate(keys):
             last = index == len(keys) - 1
-            child = _child(node, part)
+            child = self._child(node, part)
             if child is None:
                 return loc
             key_node, value_node = child
@@ -163,24 +214,46 @@ class SourceMap:
             loc = mark_location(self.path, node.start_mark)
         return loc
 
+    def node(self, keys: tuple[str | int, ...] | list[str | int]) -> Any:
+        """The YAML node of the value at ``keys``, or None where the path is not written."""
+        node = self.root
+        for part in keys:
+            child = self._child(node, part) if node is not None else None
+            if child is None:
+                return None
+            node = child[1]
+        return node
 
-def _child(node: Any, part: str | int) -> tuple[Any, Any] | None:
-    yaml = _yaml()
-    if isinstance(node, yaml.MappingNode):
-        found = None
-        for key_node, value_node in _pairs(node):
-            if isinstance(key_node, yaml.ScalarNode) and _key_matches(key_node.value, part):
-                found = (key_node, value_node)
-                if key_node.tag != _MERGE:
-                    return found
-        return found
-    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-        return None, node.value[part]
-    return None
+    def is_quoted(self, keys: tuple[str | int, ...] | list[str | int]) -> bool:
+        """Whether the value at ``keys`` is a scalar written in quotes (``"60"``, ``'60'``)."""
+        node = self.node(keys)
+        return isinstance(node, _yaml().ScalarNode) and node.style in ("'", '"')
+
+    def is_flow_list(self, keys: tuple[str | int, ...] | list[str | int]) -> bool:
+        """Whether the value at ``keys`` is a list written in brackets (``[a, b]``)."""
+        node = self.node(keys)
+        return isinstance(node, _yaml().SequenceNode) and bool(node.flow_style)
+
+    def _child(self, node: Any, part: str | int) -> tuple[Any, Any] | None:
+        yaml = _yaml()
+        if isinstance(node, yaml.MappingNode):
+            keys = self._keys.get(id(node))
+            if keys is None:
+                keys = self._keys[id(node)] = _key_index(node)
+            return keys.get(str(part))
+        if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            return None, node.value[part]
+        return None
 
 
-def _key_matches(text: str, part: str | int) -> bool:
-    return text == str(part)
+def _key_index(node: Any) -> dict[str, tuple[Any, Any]]:
+    """A mapping's pairs by key text; a key of its own wins over a merged one, as in the data."""
+    scalar = _yaml().ScalarNode
+    index: dict[str, tuple[Any, Any]] = {}
+    for key_node, value_node in _pairs(node):
+        if type(key_node) is scalar:
+            index.setdefault(key_node.value, (key_node, value_node))
+    return index
 
 
 def _pairs(node: Any) -> Iterator[tuple[Any, Any]]:
@@ -203,24 +276,20 @@ def _pairs(node: Any) -> Iterator[tuple[Any, Any]]:
 def parse(data: bytes, path: str, *, max_size: int | None = DEFAULT_MAX_FILE_SIZE) -> tuple[Any, SourceMap]:
     """Parse one YAML document into plain data and the map of its positions."""
     if max_size is not None and len(data) > max_size:
-        raise LoadError(
-            f"file is {len(data):,} bytes, over the {max_size:,}-byte limit; "
-            "raise it with --max-file-size or JOURNEYCTL_MAX_FILE_SIZE",
-            Location(path),
-        )
+        raise size_limit_error(path, len(data), max_size)
     text = decode(data, path)
     yaml = _yaml()
     try:
         root = yaml.compose(text, Loader=_loader())
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = f"YAML syntax error: {exc.problem or exc.context or 'invalid YAML'}"
-        if exc.context and exc.problem:
-            message += f" ({exc.context}"
-            if exc.context_mark is not None and exc.context_mark is not mark:
-                message += f" at line {exc.context_mark.line + 1}"
-            message += ")"
-        raise LoadError(message, mark_location(path, mark) if mark else Location(path, 1, 1)) from None
+        if exc.problem == "exceeded maximum nesting depth":
+            mark = exc.problem_mark or exc.context_mark
+            raise LoadError(
+                _depth_message(), mark_location(path, mark) if mark else Location(path, 1, 1)
+            ) from None
+        from journeyctl.yamlslips import explain
+
+        raise explain(exc, text, path) from None
     except yaml.reader.ReaderError as exc:
         before = text[: exc.position]
         line = before.count("\n") + 1
@@ -236,53 +305,221 @@ def parse(data: bytes, path: str, *, max_size: int | None = DEFAULT_MAX_FILE_SIZ
     if root is None:
         return None, source
     if "&" in text:  # without an anchor there is no alias, so nothing can expand
-        _check_expansion(root, path)
-    return _Builder(path).build(root), source
+        _check_expansion(root, text, path)
+    document = _Builder(path).build(root, 1)
+    # libyaml refuses these characters written as themselves, all but the non-characters:
+    # so only an escape, or text beyond ASCII, can bring one in. Most files have neither,
+    # and are spared the walk over their values.
+    if ("\\" in text and _SUSPECT_ESCAPE.search(text)) or (not text.isascii() and _SUSPECT.search(text)):
+        _check_characters(root, text, path)
+    return document, source
 
 
-def _check_expansion(root: Any, path: str) -> None:
-    """Refuse documents whose aliases would expand far beyond their written size."""
+def _depth_message() -> str:
+    return (
+        f"lists and mappings are nested more than {MAX_DEPTH} levels deep "
+        "(a journey map needs 6); refusing the file"
+    )
+
+
+def _check_expansion(root: Any, text: str, path: str) -> None:
+    """Refuse documents whose aliases would expand far beyond their written size.
+
+    The size of every distinct node is computed once, in nodes and in characters of
+    scalar text: counting nodes alone let 3,000 aliases of one 1 MB title through.
+    """
     yaml = _yaml()
-    sizes: dict[int, int] = {}
+    scalar, mapping = yaml.ScalarNode, yaml.MappingNode
+    sizes: dict[int, tuple[int, int]] = {}
     in_progress: set[int] = set()
-    distinct = 0
-    first_shared: list[Any] = []
+    written_nodes = written_text = 0
 
-    def size(node: Any) -> int:
-        nonlocal distinct
+    def size(node: Any, depth: int) -> tuple[int, int]:
+        nonlocal written_nodes, written_text
         ident = id(node)
         known = sizes.get(ident)
         if known is not None:
-            if not first_shared:
-                first_shared.append(node)
+            return known
+        written_nodes += 1
+        if type(node) is scalar:
+            written_text += len(node.value)
+            known = sizes[ident] = (1, len(node.value))
             return known
         if ident in in_progress:
             raise LoadError(
                 "recursive YAML alias: a node contains an alias to itself",
                 mark_location(path, node.start_mark),
             )
+        if depth > MAX_DEPTH:
+            raise LoadError(_depth_message(), mark_location(path, node.start_mark))
         in_progress.add(ident)
-        distinct += 1
-        total = 1
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                total += size(key_node) + size(value_node)
-        elif isinstance(node, yaml.SequenceNode):
-            for item in node.value:
-                total += size(item)
+        nodes, chars = 1, 0
+        children = _children(node, mapping)
+        for child in children:
+            child_nodes, child_chars = size(child, depth + 1)
+            nodes += child_nodes
+            chars += child_chars
         in_progress.discard(ident)
-        sizes[ident] = total
-        return total
+        known = sizes[ident] = (nodes, chars)
+        return known
 
-    expanded = size(root)
-    limit = distinct * ALIAS_EXPANSION_FACTOR + ALIAS_EXPANSION_ALLOWANCE
-    if expanded > limit:
-        where = first_shared[0] if first_shared else root
-        raise LoadError(
-            f"YAML aliases expand this document to {expanded:,} nodes from {distinct:,} written "
-            f"(limit {limit:,}); refusing a possible alias bomb",
-            mark_location(path, where.start_mark),
-        )
+    nodes, chars = size(root, 1)
+    node_limit = written_nodes * ALIAS_EXPANSION_FACTOR + ALIAS_EXPANSION_ALLOWANCE
+    text_limit = written_text * ALIAS_EXPANSION_FACTOR + ALIAS_EXPANSION_TEXT_ALLOWANCE
+    if nodes <= node_limit and chars <= text_limit:
+        return
+    if nodes > node_limit:
+        expansion = f"{nodes:,} nodes from {written_nodes:,} written (limit {node_limit:,})"
+    else:
+        expansion = f"{chars:,} characters of text from {written_text:,} written (limit {text_limit:,})"
+    alias = _alias_past_limit(root, sizes, node_limit, text_limit)
+    raise LoadError(
+        f"YAML aliases expand this document to {expansion}, past the limit from this alias on; "
+        "refusing a possible alias bomb",
+        _alias_location(text, path, alias) or mark_location(path, root.start_mark),
+    )
+
+
+def _children(node: Any, mapping: Any) -> list[Any]:
+    """A collection node's keys and values (or items), in the order they were written."""
+    if type(node) is mapping:
+        return [part for pair in node.value for part in pair]
+    return list(node.value)
+
+
+def _alias_past_limit(root: Any, sizes: dict[int, tuple[int, int]], node_limit: int, text_limit: int) -> int:
+    """Which alias (1 for the first written) takes the expanded size over a limit.
+
+    Walks the nodes in document order, entering each only the first time it is met (where
+    it is written); every later meeting is an alias, met in the order aliases are written.
+    """
+    scalar, mapping = _yaml().ScalarNode, _yaml().MappingNode
+    seen: set[int] = set()
+    nodes = chars = aliases = 0
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        ident = id(node)
+        if ident in seen:
+            aliases += 1
+            more_nodes, more_chars = sizes[ident]
+            nodes += more_nodes
+            chars += more_chars
+            if nodes > node_limit or chars > text_limit:
+                return aliases
+            continue
+        seen.add(ident)
+        nodes += 1
+        if type(node) is scalar:
+            chars += len(node.value)
+        else:
+            stack.extend(reversed(_children(node, mapping)))
+    return aliases  # pragma: no cover - only aliases add beyond the written size
+
+
+def _alias_location(text: str, path: str, number: int) -> Location | None:
+    """Where the ``number``-th alias is written; only the events before it are parsed."""
+    yaml = _yaml()
+    seen = 0
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            seen += 1
+            if seen == number:
+                return mark_location(path, event.start_mark)
+    return None  # pragma: no cover - the composer saw this many aliases
+
+
+def _check_characters(root: Any, text: str, path: str) -> None:
+    """Refuse text holding a control character or a non-character, at the first one written."""
+    yaml = _yaml()
+    scalar, mapping = yaml.ScalarNode, yaml.MappingNode
+    seen: set[int] = set()
+    offending: list[Any] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if type(node) is scalar:
+            if _first_forbidden(node.value) is not None:
+                offending.append(node)
+        else:
+            stack.extend(reversed(_children(node, mapping)))
+    if not offending:
+        return
+    node = offending[0]
+    index = _first_forbidden(node.value)
+    assert index is not None
+    character = node.value[index]
+    code = ord(character)
+    where, escape = _character_position(text, node, character)
+    message = f"text holds the character U+{code:04X} ({_character_kind(code)}), which journeyctl refuses"
+    if escape:
+        message += f" (written as the escape {escape})"
+    message += "; delete it"
+    if code in (0x0B, 0x0C, 0x85):
+        message += " or use a line break"
+    if len(offending) > 1:
+        message += f" ({len(offending) - 1:,} more values in this file hold such characters)"
+    raise LoadError(message, _location_at(path, text, node.start_mark, where))
+
+
+def _is_forbidden(code: int) -> bool:
+    if code < 0x20:
+        return code not in (0x09, 0x0A, 0x0D)
+    return 0x7F <= code <= 0x9F or 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
+
+
+def _first_forbidden(text: str) -> int | None:
+    """The index of the first character of ``text`` that text may not hold, if any."""
+    for match in _SUSPECT.finditer(text):
+        if _is_forbidden(ord(match.group())):
+            return match.start()
+    return None
+
+
+def _character_kind(code: int) -> str:
+    if code < 0x20:
+        return f"{_C0_NAMES[code]}, a control character"
+    if code == 0x7F:
+        return "DEL, a control character"
+    if code <= 0x9F:
+        return "a C1 control character"
+    return "a Unicode non-character"
+
+
+def _character_position(text: str, node: Any, character: str) -> tuple[int, str | None]:
+    """The index in ``text`` where ``node`` writes ``character``, and the escape it uses if any."""
+    start, end = node.start_mark.index, node.end_mark.index
+    quoted = node.style == '"'
+    for match in _ESCAPE_OR_SUSPECT.finditer(text, start, end):
+        written = match.group()
+        if not written.startswith("\\"):
+            if written == character:
+                return match.start(), None
+            continue
+        if not quoted:
+            continue
+        code = written[1]
+        meant = chr(int(written[2:], 16)) if code in "xuU" and len(written) > 2 else _SINGLE_ESCAPES.get(code)
+        if meant == character:
+            return match.start(), written
+    return start, None  # pragma: no cover - the value came from this span
+
+
+def _location_at(path: str, text: str, mark: Any, index: int) -> Location:
+    """The location of ``text[index]``, counted from a mark before it."""
+    line, column = mark.line, mark.column
+    last_break_end = None
+    for line_break in _LINE_BREAK.finditer(text, mark.index, index):
+        line += 1
+        last_break_end = line_break.end()
+    if last_break_end is None:
+        column += index - mark.index
+    else:
+        column = index - last_break_end
+    return Location(path, line + 1, column + 1)
 
 
 class _Builder:
@@ -302,7 +539,8 @@ class _Builder:
     def error(self, message: str, node: Any) -> LoadError:
         return LoadError(message, mark_location(self.path, node.start_mark))
 
-    def build(self, node: Any) -> Any:
+    def build(self, node: Any, depth: int) -> Any:
+        """The value of ``node``, a list or mapping ``depth`` levels deep (the top is 1)."""
         tag = node.tag
         kind = type(node)
         if kind is self._scalar:
@@ -315,16 +553,22 @@ class _Builder:
                 f"YAML tag '{tag}' is not allowed: journey maps use plain YAML values only", node
             )
         if kind is self._mapping:
-            return self.mapping(node)
+            return self.mapping(node, depth)
         if kind is self._sequence:
+            if depth > MAX_DEPTH:
+                raise self.error(_depth_message(), node)
             build = self.build
-            return [build(item) for item in node.value]
+            inner = depth + 1
+            return [build(item, inner) for item in node.value]
         return self.scalar(node)
 
-    def mapping(self, node: Any) -> dict[Any, Any]:
+    def mapping(self, node: Any, depth: int) -> dict[Any, Any]:
+        if depth > MAX_DEPTH:
+            raise self.error(_depth_message(), node)
         result: dict[Any, Any] = {}
         merges: list[Any] = []
         build = self.build
+        inner = depth + 1
         scalar_kind = self._scalar
         for key_node, value_node in node.value:
             tag = key_node.tag
@@ -338,14 +582,16 @@ class _Builder:
                 raise self.error("unsupported mapping key", key_node)
             if key in result:
                 first = self._first_key_node(node, key).start_mark.line + 1
-                raise self.error(f"duplicate key '{key}' (first defined on line {first})", key_node)
-            result[key] = build(value_node)
+                error = self.error(f"duplicate key '{key}' (first defined on line {first})", key_node)
+                error.hint = "keep one of the two: a key may appear only once in a mapping"
+                raise error
+            result[key] = build(value_node, inner)
         for merge_node in merges:
             sources = merge_node.value if isinstance(merge_node, self._sequence) else [merge_node]
             for source in sources:
                 if not isinstance(source, self._mapping):
                     raise self.error("a merge key '<<' needs a mapping or a list of mappings", source)
-                for key, value in self.mapping(source).items():
+                for key, value in self.mapping(source, inner).items():
                     result.setdefault(key, value)
         return result
 
@@ -366,18 +612,25 @@ class _Builder:
 
 
 def resolve_scalar(value: str) -> Any:
-    """YAML 1.2 core-schema resolution of an untagged plain scalar."""
+    """YAML 1.2 core-schema resolution of an untagged plain scalar.
+
+    A scalar shaped like a number that Python cannot read as one (``1__``, ``0x_``, ``1._``,
+    or an integer of more than 4,300 digits, Python's limit) stays text: the format then
+    says where a number was expected.
+    """
     if value in _NULLS:
         return None
     if value in _TRUES:
         return True
     if value in _FALSES:
         return False
-    if _INT.match(value):
-        base = 0 if value[:2] in ("0x", "0o") else 10
-        return int(value, base)
-    if _FLOAT.match(value):
-        return float(value)
+    try:
+        if _INT.match(value):
+            return int(value, 0 if value[:2] in ("0x", "0o") else 10)
+        if _FLOAT.match(value):
+            return float(value)
+    except ValueError:
+        return value
     if value in _INFS:
         return float("inf")
     if value in _NEG_INFS:

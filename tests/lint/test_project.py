@@ -76,7 +76,7 @@ def maps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def lint_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[dict[str, object]]]:
-    code = run(["lint", "--isolated", "--select", "JM8", "-f", "json", *args])
+    code = run(["lint", "--isolated", "--select", "JM9", "-f", "json", *args])
     return code, json.loads(capsys.readouterr().out)["findings"]
 
 
@@ -85,15 +85,15 @@ def test_project_rules_see_every_map_of_the_directory(maps: Path, capsys: pytest
     assert code == 1
     found = [(f["path"], f["line"], f["column"], f["code"]) for f in findings]
     assert found == [
-        ("maps/filler-30.yaml", 2, 5, "JM802"),
-        ("maps/shared/people.yaml", 4, 5, "JM803"),
-        ("maps/shop-future.yaml", 6, 1, "JM804"),
-        ("maps/shop-future.yaml", 10, 68, "JM805"),
+        ("maps/filler-30.yaml", 2, 5, "JM902"),
+        ("maps/shared/people.yaml", 4, 5, "JM903"),
+        ("maps/shop-future.yaml", 6, 1, "JM904"),
+        ("maps/shop-future.yaml", 10, 68, "JM905"),
     ]
     messages = {f["code"]: f["message"] for f in findings}
-    assert "already the id of maps/filler-07.yaml:2" in str(messages["JM802"])
-    assert "(did you mean 'slow-search'?)" in str(messages["JM805"])
-    assert "stage 'returns' (Returns)" in str(messages["JM804"])
+    assert "already the id of maps/filler-07.yaml:2" in str(messages["JM902"])
+    assert "(did you mean 'slow-search'?)" in str(messages["JM905"])
+    assert "stage 'returns' (Returns)" in str(messages["JM904"])
 
 
 @pytest.mark.parametrize("output_format", ["concise", "json", "sarif"])
@@ -105,7 +105,7 @@ def test_parallel_output_equals_serial(
         run(["lint", "--isolated", "--preset", "strict", "-f", output_format, "-j", jobs, "maps"])
         outputs.append(capsys.readouterr().out)
     assert outputs[0] == outputs[1]
-    assert "JM802" in outputs[0] and "JM805" in outputs[0]
+    assert "JM902" in outputs[0] and "JM905" in outputs[0]
 
 
 def test_one_future_map_finds_its_baseline_in_the_repository(
@@ -114,8 +114,8 @@ def test_one_future_map_finds_its_baseline_in_the_repository(
     code, findings = lint_json(capsys, "maps/shop-future.yaml")
     assert code == 1
     assert [(f["path"], f["code"]) for f in findings] == [
-        ("maps/shop-future.yaml", "JM804"),
-        ("maps/shop-future.yaml", "JM805"),
+        ("maps/shop-future.yaml", "JM904"),
+        ("maps/shop-future.yaml", "JM905"),
     ]
 
 
@@ -125,28 +125,28 @@ def test_suppression_comments_and_per_file_ignores_apply(
     future = maps / "shop-future.yaml"
     future.write_text(
         FUTURE.format().replace(
-            "resolves: [slow-serch] }", "resolves: [slow-serch] }  # journeyctl: disable=JM805"
+            "resolves: [slow-serch] }", "resolves: [slow-serch] }  # journeyctl: disable=JM905"
         ),
         encoding="utf-8",
     )
     (maps.parent / ".journeyctl.yaml").write_text(
-        "select: [JM8]\nper-file-ignores:\n  'maps/filler-*.yaml': [duplicate-map-id]\n", encoding="utf-8"
+        "select: [JM9]\nper-file-ignores:\n  'maps/filler-*.yaml': [duplicate-map-id]\n", encoding="utf-8"
     )
     run(["lint", "-f", "concise", "maps"])
     out = capsys.readouterr().out
-    assert "JM805" not in out and "JM802" not in out
-    assert "maps/shop-future.yaml:6:1: JM804" in out
+    assert "JM905" not in out and "JM902" not in out
+    assert "maps/shop-future.yaml:6:1: JM904" in out
 
 
 def test_no_facts_are_gathered_when_no_project_rule_runs(maps: Path) -> None:
     candidate = Candidate("maps/shop-future.yaml", True)
     without = build_lint_config(None, Overrides(select=["JM1"]))
     assert lint_candidate(candidate, without, None).facts is None
-    with_project = build_lint_config(None, Overrides(select=["JM801"]))
+    with_project = build_lint_config(None, Overrides(select=["JM901"]))
     facts = lint_candidate(candidate, with_project, None).facts
     assert facts is not None and getattr(facts, "ident", None) == "shop-future"
 
 
 def test_rules_lists_project_rules(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["rules", "JM802", "--format", "markdown"]) == 0
+    assert run(["rules", "JM902", "--format", "markdown"]) == 0
     assert "project rule: sees every map of a run" in capsys.readouterr().out

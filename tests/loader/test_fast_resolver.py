@@ -64,10 +64,29 @@ CASES: list[tuple[str, Any]] = [
     ("tomorrow", "tomorrow"),
     ("|\n  text\n", "text\n"),
     (">-\n  folded\n  text\n", "folded text"),
+    # Shaped like numbers (YAML 1.1 would type them) but not readable as numbers: text, never
+    # a crash (issue 9, item 10).
+    ("1__", "1__"),
+    ("1_", "1_"),
+    ("+1_", "+1_"),
+    ("0x_", "0x_"),
+    ("1._", "1._"),
+    ("!!int 0o_", "0o_"),
+    ("!!int 0x_", "0x_"),
+    ("!!float 1._", "1._"),
+    ("1" * 4300, int("1" * 4300)),
+    # Over Python's 4,300-digit limit for reading an integer: text.
+    ("1" * 4301, "1" * 4301),
+    ("-" + "9" * 5000, "-" + "9" * 5000),
+    ("1.5e+999", float("inf")),
 ]
 
 
-@pytest.mark.parametrize(("written", "expected"), CASES, ids=[c[0] or "<empty>" for c in CASES])
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    CASES,
+    ids=[c[0][:20] + ("..." if len(c[0]) > 20 else "") or "<empty>" for c in CASES],
+)
 def test_scalar_resolves_as_yaml_1_2(written: str, expected: Any) -> None:
     document, _ = parse(f"value: {written}\n".encode(), "case.yaml")
     value = document["value"]

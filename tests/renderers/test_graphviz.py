@@ -253,3 +253,50 @@ def test_compact_layout_counts_branches_and_unrated_pain_points() -> None:
     assert "2 pain points (worst: medium, 1 not rated)" in text
     assert "Emotion: mean +0.2 (neutral)" in text  # order's main line: -0.5 (mean of Sam 0, Alex -1), +1
     assert "Emotion: mean -0.5 (neutral)" in text  # receive's main line: 0, -1 (not the +1 branch)
+
+
+WRAP_CASES = [
+    ("", 10),
+    ("   ", 10),
+    ("one two three four five six", 10),
+    ("  leading and trailing  ", 8),
+    ("tabs\tand\nnewlines\x0band\x0cfeeds\rhere", 7),
+    ("a " + "x" * 45 + " b", 10),  # a long word fills the rest of the line, then whole lines
+    ("x" * 25, 10),
+    ("no\u00a0break\u00a0spaces\u00a0stay\u00a0in\u00a0words", 6),
+    ("ends with a blank \u2003", 5),
+    ("hy-phen-ated words stay whole-ish", 9),
+]
+
+
+@pytest.mark.parametrize(("text", "width"), WRAP_CASES)
+def test_wrap_text_wraps_as_textwrap_does(text: str, width: int) -> None:
+    import textwrap
+
+    from journeyctl.renderers.graphviz_dot import wrap_text
+
+    assert wrap_text(text, width) == textwrap.wrap(text, width, break_on_hyphens=False)
+
+
+def test_wrap_text_matches_textwrap_on_random_text() -> None:
+    import random
+    import textwrap
+
+    from journeyctl.renderers.graphviz_dot import wrap_text
+
+    pieces = [" ", "  ", "\t", "\n", "a", "bb", "-", "\u00a0", "x" * 15, "y" * 40, "\r", "\u2003", "é"]
+    generator = random.Random(9)
+    for _ in range(3000):
+        text = "".join(generator.choice(pieces) for _ in range(generator.randint(0, 20)))
+        width = generator.choice([1, 2, 3, 5, 8, 13, 30])
+        assert wrap_text(text, width) == textwrap.wrap(text, width, break_on_hyphens=False), (text, width)
+
+
+def test_a_10_mb_word_wraps_in_linear_time() -> None:
+    # textwrap copied the rest of the word for every line: 18-28 s for a 10 MB title.
+    from journeyctl.renderers.graphviz_dot import wrap_text
+
+    started = time.perf_counter()
+    lines = wrap_text("x" * 10_000_000, 80)
+    assert time.perf_counter() - started < 5  # ~0.1 s
+    assert len(lines) == 125_000 and set(lines) == {"x" * 80}

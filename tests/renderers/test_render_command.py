@@ -60,14 +60,23 @@ def test_directory_mirrors_paths_and_skips_non_maps(
     out = tmp_path / "out"
     assert run(["render", str(maps), "-f", "md", "-o", str(out)]) == 0
     written = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
-    assert written == ["checkout.md", os.path.join("retail", "hostile.md")]
+    assert written == [".journeyctl-manifest.json", "checkout.md", os.path.join("retail", "hostile.md")]
+    manifest = json.loads((out / ".journeyctl-manifest.json").read_text(encoding="utf-8"))
+    assert manifest == {
+        "journeyctl-manifest": 1,
+        "files": {"checkout.md": {"format": "md"}, "retail/hostile.md": {"format": "md"}},
+    }
     assert "Rendered 2 maps to" in capsys.readouterr().err
 
 
 def test_several_files_land_at_the_top_of_the_directory(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert run(["render", str(CHECKOUT), str(HOSTILE), "-f", "mermaid", "-o", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["checkout.mmd", "hostile.mmd"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".journeyctl-manifest.json",
+        "checkout.mmd",
+        "hostile.mmd",
+    ]
 
 
 def test_two_maps_that_would_collide_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -252,6 +261,6 @@ def test_real_entry_point_renders_a_directory_in_parallel(tmp_path: Path) -> Non
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    outputs = sorted(out.iterdir())
-    assert len(outputs) == 20
+    outputs = sorted(out.glob("*.md"))
+    assert len(outputs) == 20 and sorted(out.iterdir()) == [out / ".journeyctl-manifest.json", *outputs]
     assert len({path.read_bytes() for path in outputs}) == 1

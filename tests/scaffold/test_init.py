@@ -123,7 +123,10 @@ def test_an_unwritable_place_is_a_usage_error(tmp_path: Path, capsys: pytest.Cap
     (tmp_path / "maps").write_text("not a directory")
     assert run(["init", str(tmp_path)]) == 2
     err = capsys.readouterr().err
-    assert f"error: cannot write {tmp_path / STARTER_MAP}:" in err and "Traceback" not in err
+    expected = (
+        f"{tmp_path / STARTER_MAP}: error: cannot write: {tmp_path / 'maps'} is a file, not a directory"
+    )
+    assert expected in err and "Traceback" not in err
 
 
 def test_the_pre_commit_hook_is_the_published_one() -> None:

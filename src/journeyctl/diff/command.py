@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import io
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +18,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from journeyctl.diff.compare import DiffReport
+    from journeyctl.diff.sources import Plan
 
 #: ``--fail-on`` values: which changes make the exit code 1.
 FAIL_ON = ("regression", "any", "never")
@@ -78,7 +78,7 @@ def run_diff(
 ) -> int:
     """Compare, print or write the report, and return the exit code."""
     from journeyctl.diff.formats import RENDERERS, render_text
-    from journeyctl.output import write_atomic
+    from journeyctl.output import inspect_output, stdout_errors, write_output, write_stdout
 
     output_format = canonical_format(output_format)
     fail_on = check_fail_on(fail_on)
@@ -87,23 +87,48 @@ def run_diff(
 
         text = run_driver(arguments, console, output_format, max_size)
         if text is not None:
-            sys.stdout.write(text)
+            write_stdout(text.encode("utf-8"))
         return 0
     from journeyctl.diff.sources import build_report, plan_from_arguments
 
+    target = None if output_file is None or str(output_file) == "-" else str(output_file)
     plan = plan_from_arguments(arguments, forced_paths)
+    if target is not None:
+        # Before any map is loaded: an input, directory, link or read-only file in the way.
+        refuse_work_tree_inputs(target, plan)
+        inspect_output(target)
     report = build_report(plan, max_size)
     if output_format == "text":
-        if output_file is None:
-            render_text(report, console)
+        if target is None:
+            with stdout_errors():
+                render_text(report, console)
+                console.file.flush()
         else:
             buffer = io.StringIO()
             render_text(report, file_console(buffer))
-            write_atomic(output_file, buffer.getvalue().encode("utf-8"))
+            write_output(target, buffer.getvalue().encode("utf-8"))
     else:
-        text = RENDERERS[output_format](report)
-        if output_file is None:
-            sys.stdout.write(text)
+        data = RENDERERS[output_format](report).encode("utf-8")
+        if target is None:
+            write_stdout(data)
         else:
-            write_atomic(output_file, text.encode("utf-8"))
+            write_output(target, data)
     return exit_code(report, fail_on)
+
+
+def refuse_work_tree_inputs(target: str, plan: Plan) -> None:
+    """OutputError when ``-o`` is a file the diff reads from disk (either file, or a work-tree map).
+
+    Sides read from a revision are git blobs, which no output can overwrite;
+    shared files a map includes are protected by ``write_output`` itself, which
+    never writes over a journey map or shared file.
+    """
+    from journeyctl.output import refuse_inputs
+
+    on_disk = [
+        side.path
+        for pair in plan.pairs
+        for side in (pair.old, pair.new)
+        if side is not None and not side.revision
+    ]
+    refuse_inputs([target], on_disk)

@@ -17,6 +17,7 @@ neutral, and a change that rounds to zero at the two decimals shown is none.
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -259,6 +260,15 @@ def format_emotion(value: float | None) -> str:
         return "0"
     text = f"{value:+.2f}".rstrip("0").rstrip(".")
     return text
+
+
+def _same(before: Any, after: Any) -> bool:
+    """Equal values of one type; NaN is the same as NaN (``nan != nan`` made a map differ from itself)."""
+    if type(before) is not type(after):
+        return False
+    if isinstance(before, float) and math.isnan(before):
+        return math.isnan(after)
+    return bool(before == after)
 
 
 def _field_alias(name: str) -> str:
@@ -744,7 +754,7 @@ class _Comparison:
             if name in skipped:
                 continue
             before, after = old_values.get(name), new_values.get(name)
-            if before == after and type(before) is type(after):
+            if _same(before, after):
                 continue
             alias = _field_alias(name)
             label = _label(new)

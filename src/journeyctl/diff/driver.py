@@ -19,6 +19,7 @@ import difflib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from journeyctl.display import one_line, show_path
 from journeyctl.errors import MapInvalid, UsageError
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ def driver_report(arguments: Sequence[str], max_size: int | None) -> tuple[DiffR
             journeys.append(load_bytes(data, name, max_size=max_size).journey)
         except MapInvalid as exc:
             journeys.append(None)
-            problems.extend(f"{error.location}: error: {error.message}" for error in exc.errors)
+            problems.extend(f"{error.location}: error: {one_line(error.message)}" for error in exc.errors)
     if problems:
         heading = "".join(line + "\n" for line in problems)
         return None, _unified(path, new_path, old_data, new_data, heading)
@@ -93,11 +94,16 @@ def _unified(path: str, new_path: str, old: bytes | None, new: bytes | None, hea
     body = difflib.unified_diff(
         lines(old),
         lines(new),
-        fromfile=NULL if old is None else f"a/{path}",
-        tofile=NULL if new is None else f"b/{new_path}",
+        fromfile=NULL if old is None else show_path(f"a/{path}"),
+        tofile=NULL if new is None else show_path(f"b/{new_path}"),
     )
     text = "".join(line if line.endswith("\n") else line + "\n" for line in body)
-    return f"diff --journeyctl a/{path} b/{new_path}\n{heading}{text}"
+    return f"{_header(path, new_path)}\n{heading}{text}"
+
+
+def _header(path: str, new_path: str) -> str:
+    """``diff --journeyctl a/PATH b/PATH``; names that would break the line quoted, as git does."""
+    return f"diff --journeyctl {show_path(f'a/{path}')} {show_path(f'b/{new_path}')}"
 
 
 def run_driver(
@@ -110,11 +116,10 @@ def run_driver(
     if report is None:
         return fallback
     if output_format == "text":
-        console.print(
-            f"diff --journeyctl a/{arguments[0]} b/{report.maps[0].path or arguments[0]}",
-            style="bold",
-            highlight=False,
-        )
+        from rich.text import Text
+
+        # Text, not markup: a '[/y]' in a file name crashed rich, and stopped git's whole diff.
+        console.print(Text(_header(arguments[0], report.maps[0].path or arguments[0]), style="bold"))
         render_text(report, console)
         return None
     return RENDERERS[output_format](report)

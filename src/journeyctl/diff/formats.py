@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ from journeyctl.diff.compare import (
     MapDiff,
     format_emotion,
 )
+from journeyctl.display import one_line, replace_surrogates, show_path
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -110,17 +112,23 @@ _GROUP_ORDER = {"map": -1, "journey": 0, "persona": 1, "channel": 2, "insight": 
 def _line(change: Change) -> Text:
     from rich.text import Text
 
+    # Text, never markup: "[bold]" in a name is shown as written. one_line: one change, one line.
     text = Text()
     text.append(_MARKS[change.classification] + " ", style=_STYLES[change.classification])
     if change.entity != "map":  # a map's own changes hang from its root, which names it
-        text.append(describe(change), style="bold")
+        text.append(one_line(describe(change)), style="bold")
         if change.name and change.entity not in ("journey", "stage", "funnel"):
-            text.append(f" {change.name!r}", style="italic")
+            text.append(f" {one_line(repr(change.name))}", style="italic")
         text.append(": ")
     text.append(
-        change.message, style=_STYLES[change.classification] if change.classification != "neutral" else ""
+        one_line(change.message),
+        style=_STYLES[change.classification] if change.classification != "neutral" else "",
     )
     return text
+
+
+def _labels(report: DiffReport) -> str:
+    return f"{show_path(report.old_label)} -> {show_path(report.new_label)}"
 
 
 def render_text(report: DiffReport, console: Console) -> None:
@@ -130,15 +138,16 @@ def render_text(report: DiffReport, console: Console) -> None:
 
     changed = [map_diff for map_diff in report.maps if map_diff.changes]
     if not changed:
-        console.print(f"No changes in journey maps ({report.old_label} -> {report.new_label}).")
+        console.print(Text(f"No changes in journey maps ({_labels(report)})."))
         return
     for map_diff in changed:
         label = Text()
-        label.append(map_diff.path, style="bold cyan")
+        label.append(show_path(map_diff.path), style="bold cyan")
         if map_diff.old_path and map_diff.new_path and map_diff.old_path != map_diff.new_path:
             label = Text()
-            label.append(f"{map_diff.old_path} -> {map_diff.new_path}", style="bold cyan")
-        label.append(f"  {map_diff.title!r} ({map_diff.status})")
+            renamed = f"{show_path(map_diff.old_path)} -> {show_path(map_diff.new_path)}"
+            label.append(renamed, style="bold cyan")
+        label.append(f"  {one_line(repr(map_diff.title))} ({map_diff.status})")
         counts = map_diff.counts()
         label.append(f"  {counts_sentence(counts)}", style="red" if counts[REGRESSION] else "")
         label.append(f"  emotion {emotion_change(map_diff)}")
@@ -160,7 +169,7 @@ def render_text(report: DiffReport, console: Console) -> None:
             if key.startswith("stage:"):
                 heading = f"stage {key[6:]}"
                 if stage_names.get(key):
-                    heading += f" {stage_names[key]!r}"
+                    heading += f" {one_line(repr(stage_names[key]))}"
             else:
                 heading = {
                     "journey": "journey",
@@ -174,10 +183,8 @@ def render_text(report: DiffReport, console: Console) -> None:
                 branch.add(_line(change))
         console.print(tree)
     totals = report.counts()
-    console.print(
-        f"{plural(len(changed), 'map')} changed ({report.old_label} -> {report.new_label}): "
-        f"{counts_sentence(totals)}."
-    )
+    summary = f"{plural(len(changed), 'map')} changed ({_labels(report)}): {counts_sentence(totals)}."
+    console.print(Text(summary))
 
 
 # --- markdown -----------------------------------------------------------------------------
@@ -187,7 +194,7 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
 
 def md_escape(value: Any) -> str:
     """User text made inert in markdown: no formatting, no HTML, no @mentions, one line."""
-    text = str(value)
+    text = one_line(str(value))
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
     text = text.replace("@", "@&#8203;")
@@ -197,9 +204,14 @@ def md_escape(value: Any) -> str:
 
 def md_code(value: Any) -> str:
     """An id or path as inline code (backticks inside are doubled around)."""
-    text = " ".join(str(value).split())
+    text = " ".join(one_line(str(value)).split())
     fence = "``" if "`" in text else "`"
     return f"{fence}{text}{fence}" if fence == "`" else f"{fence} {text} {fence}"
+
+
+def md_cell_code(value: Any) -> str:
+    """``md_code`` for a table cell: a ``|`` in a file name would end the cell (GFM reads ``\\|``)."""
+    return md_code(value).replace("|", "\\|")
 
 
 def _map_sort_key(map_diff: MapDiff) -> tuple[int, str]:
@@ -223,6 +235,7 @@ def render_markdown(report: DiffReport) -> str:
     )
     environment.filters["md"] = md_escape
     environment.filters["code"] = md_code
+    environment.filters["cell_code"] = md_cell_code
     environment.filters["emotion"] = format_emotion
     template = environment.get_template("diff.md.j2")
     changed = sorted((m for m in report.maps if m.changes), key=_map_sort_key)
@@ -269,6 +282,9 @@ def _delta(old: float | None, new: float | None) -> str:
 def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        # JSON has no NaN or infinity (JSON.parse, jq and Go refuse them): said in words.
+        return str(value)
     if isinstance(value, (list, tuple)):
         return [_jsonable(item) for item in value]
     return value
@@ -329,7 +345,9 @@ def report_to_json(report: DiffReport) -> dict[str, Any]:
 
 
 def render_json(report: DiffReport) -> str:
-    return json.dumps(report_to_json(report), indent=2, ensure_ascii=False) + "\n"
+    """Strict JSON: no NaN or Infinity, valid UTF-8 (a file name that is not UTF-8 gets U+FFFD)."""
+    text = json.dumps(report_to_json(report), indent=2, ensure_ascii=False, allow_nan=False)
+    return replace_surrogates(text) + "\n"
 
 
 #: Canonical format name -> function rendering a report to a string (text goes through rich).

@@ -232,10 +232,20 @@ def plan_from_arguments(arguments: Sequence[str], forced_paths: int = 0) -> Plan
     if not revisions:
         if len(paths) == 2 and all(os.path.isfile(path) for path in paths):
             return _file_plan(paths[0], paths[1])
+        if paths:
+            # Paths alone are not a form: comparing HEAD with the working tree here would
+            # answer a question that was not asked (``diff DIR FILE`` exited 0).
+            raise UsageError(
+                f"journeyctl diff was given {_kinds_of(paths)} and no revision, which is not one of its "
+                "forms; to compare the working tree with HEAD for some paths, name HEAD: "
+                "journeyctl diff HEAD -- PATH...",
+                hint=FORMS,
+            )
         if top is None:
             raise UsageError(
-                "give two journey map files to compare, or run inside a git repository to compare "
-                "revisions (journeyctl diff REV [PATH...])"
+                "not in a git repository: give two journey map files to compare "
+                "(journeyctl diff OLD.yaml NEW.yaml)",
+                hint=FORMS,
             )
         revisions = ["HEAD"]
     if len(revisions) > 2:
@@ -245,6 +255,24 @@ def plan_from_arguments(arguments: Sequence[str], forced_paths: int = 0) -> Plan
     if len(revisions) == 1:
         return _git_plan(top, old_commit, revisions[0], None, WORK_TREE, paths)
     return _git_plan(top, old_commit, revisions[0], _commit(revisions[1]), revisions[1], paths)
+
+
+#: The forms of ``journeyctl diff``, for usage errors (docs/diff.md has the same list).
+FORMS = (
+    "the forms are: OLD.yaml NEW.yaml (two files); no arguments (the working tree against HEAD); "
+    "REV [PATH...]; REV1 REV2 [PATH...]; REV1..REV2 [PATH...]; REV1...REV2 [PATH...]; REV:path; "
+    "REV1:path REV2:path (either may be a file)"
+)
+
+
+def _kinds_of(paths: Sequence[str]) -> str:
+    """``1 directory and 1 file``: what was given, in words."""
+    plurals = {"directory": "directories", "file": "files", "missing path": "missing paths"}
+    counts: dict[str, int] = {}
+    for path in paths:
+        kind = "directory" if os.path.isdir(path) else "file" if os.path.exists(path) else "missing path"
+        counts[kind] = counts.get(kind, 0) + 1
+    return " and ".join(f"{count} {kind if count == 1 else plurals[kind]}" for kind, count in counts.items())
 
 
 def _commit(revision: str) -> str:

@@ -76,12 +76,11 @@ def run_import(
     quiet: bool = False,
 ) -> int:
     """Import ``source``; print notices and a summary on stderr; the exit code."""
-    from journeyctl.cli import print_error
     from journeyctl.errors import JourneyError, MapInvalid
     from journeyctl.importers import get_importer, importer_for, parse_options
     from journeyctl.lint.engine import lint_map
     from journeyctl.loader import load_bytes, read_file
-    from journeyctl.output import write_atomic
+    from journeyctl.output import print_error, write_atomic
     from journeyctl.yamlsource import decode
 
     importer = get_importer(source_format) if source_format else importer_for(source)

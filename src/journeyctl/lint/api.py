@@ -33,6 +33,8 @@ class RuleOptions(BaseModel):
         alias_generator=lambda n: n.replace("_", "-"),
         validate_by_alias=True,
         validate_by_name=True,
+        # Numbers are numbers, as in maps: max-age-days: "90" is refused with "remove the quotes".
+        strict=True,
         # Build validators only for options someone configures: rules with
         # default options are created with model_construct, saving start-up time.
         defer_build=True,

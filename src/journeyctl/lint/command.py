@@ -114,6 +114,9 @@ def run_lint(options: LintOptions) -> int:
     config = load_lint_config(options.config, overrides, isolated=options.isolated)
     paths = options.paths or ["."]
     candidates = discover_candidates(paths, config, force_exclude=options.force_exclude)
+    to_file = options.output_file is not None and options.output_file != "-"
+    if to_file:
+        _check_output_file(str(options.output_file), [c.path for c in candidates], config.source)
     reports = lint_paths(
         paths,
         config,
@@ -151,21 +154,31 @@ def run_lint(options: LintOptions) -> int:
             + " (a map is a .yaml/.yml file with a top-level 'journeyctl: 1')"
         )
     report = make_report(findings, files, config, get_registry())
+    from journeyctl.output import stdout_errors, write_output, write_stdout
+
     if options.format == "text" and options.output_file is None:
-        print_styled(text_lines(report, statistics=options.statistics), options.color)
+        with stdout_errors():
+            print_styled(text_lines(report, statistics=options.statistics), options.color)
+            sys.stdout.flush()
     else:
         text = render(report, options.format, statistics=options.statistics)
-        if options.output_file is not None and options.output_file != "-":
-            from journeyctl.output import write_atomic
-
-            write_atomic(options.output_file, text.encode("utf-8"))
+        if to_file:
+            write_output(str(options.output_file), text.encode("utf-8"))
         else:
-            sys.stdout.write(text)
+            write_stdout(text.encode("utf-8"))
         if not options.quiet and (options.format != "text" or options.output_file):
             from journeyctl.lint.formats import summary_line
 
             sys.stderr.write(summary_line(report) + "\n")
     return 1 if report.failed else 0
+
+
+def _check_output_file(output: str, maps: Sequence[str], config_file: str | None) -> None:
+    """Before linting: refuse ``-o`` onto a file this run reads (a map, the configuration) or cannot write."""
+    from journeyctl.output import inspect_output, refuse_inputs
+
+    refuse_inputs([output], [*maps, *([config_file] if config_file else [])])
+    inspect_output(output)
 
 
 def _progress(total: int, options: LintOptions) -> tuple[Any, Any] | None:

@@ -109,9 +109,14 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     text = builtin_markdown()
     if args == ["--write"]:
-        from journeyctl.output import write_atomic
+        from journeyctl.errors import OutputError
+        from journeyctl.output import write_output
 
-        write_atomic(DOCS_PATH, text.encode("utf-8"))
+        try:
+            write_output(DOCS_PATH, text.encode("utf-8"))
+        except OutputError as exc:
+            sys.stderr.write(f"{exc}\n")
+            return 2
         sys.stdout.write(f"wrote {DOCS_PATH}\n")
         return 0
     if args == ["--check"]:

@@ -1,7 +1,7 @@
 """The lint engine: selected rules over each map, suppressions applied, findings sorted.
 
 Files stream through ``lint_paths`` one at a time (never all maps in memory),
-in parallel across processes when there are many; results come back in
+in parallel across processes when there are many (``journeyctl.pool``); results come back in
 discovery order and findings are sorted by path and position, so the output of
 a parallel run is identical to a serial one. A file that does not load yields
 one JM000 ``invalid-map`` finding per error instead of rule findings.
@@ -109,7 +109,7 @@ def _apply_suppressions(
     ran: frozenset[str],
     ignored: frozenset[str],
 ) -> list[Finding]:
-    from journeyctl.lint.suppressions import ALL, scan, unused_messages
+    from journeyctl.lint.suppressions import SuppressionIndex, scan, unused_messages
 
     report_unused = UNUSED_SUPPRESSION in config.engine_severity and UNUSED_SUPPRESSION not in ignored
     paths = {f.location.path for f in findings}
@@ -117,31 +117,27 @@ def _apply_suppressions(
         paths.add(loaded.path)
     if not paths:
         return findings
-    by_path = {}
+    by_path: dict[str, SuppressionIndex] = {}
     for path in paths:
         source = loaded.sources.get(path)
         if source is not None:
             suppressions = scan(source.text, path, config.known_codes)
             if suppressions:
-                by_path[path] = suppressions
+                by_path[path] = SuppressionIndex(suppressions)
     if not by_path:
         return findings
 
     def silenced(finding: Finding, *, by_name_only: bool = False) -> bool:
-        hit = False
-        for suppression in by_path.get(finding.location.path, ()):
-            under = suppression.covers(finding.code, finding.location.line)
-            # A bare `disable` must not silence the report that it is unused.
-            if under is not None and not (by_name_only and under == ALL):
-                hit = True
-                suppression.used.add(under)
-        return hit
+        index = by_path.get(finding.location.path)
+        return index is not None and index.silence(
+            finding.code, finding.location.line, by_name_only=by_name_only
+        )
 
     kept = [f for f in findings if f.code == INVALID_MAP or not silenced(f)]
     own = by_path.get(loaded.path)
     if report_unused and own:
         severity = config.engine_severity[UNUSED_SUPPRESSION]
-        for location, message in unused_messages(own, ran | {INVALID_MAP}):
+        for location, message in unused_messages(own.suppressions, ran | {INVALID_MAP}):
             finding = Finding(
                 location,
                 UNUSED_SUPPRESSION,
@@ -163,7 +159,7 @@ def invalid_map_findings(path: str, errors: Sequence[JourneyError]) -> list[Find
         message = error.message
         if message.startswith(f"{path}: "):
             message = message[len(path) + 2 :]
-        if error.key_path and ("." in error.key_path or "[" in error.key_path):
+        if error.key_path:
             message += f" (at {error.key_path})"
         findings.append(Finding(location, INVALID_MAP, "invalid-map", "error", message, error.hint))
     return findings
@@ -173,13 +169,13 @@ def lint_candidate(
     candidate: Candidate, config: LintConfig, max_size: int | None, skip_non_maps: bool = False
 ) -> FileReport:
     """Lint one discovered file (not a journey map and not named explicitly: skipped)."""
-    from journeyctl.loader import is_shared_file, load_bytes, load_shared_bytes, read_file
-    from journeyctl.walk import is_journey_text
+    from journeyctl.loader import is_shared_file, load_bytes, load_shared_bytes, read_journey_file
 
     path = candidate.path
     try:
-        data = read_file(path)
-        if (skip_non_maps or not candidate.explicit) and not is_journey_text(data):
+        skip_others = skip_non_maps or not candidate.explicit
+        data = read_journey_file(path, max_size=max_size, skip_others=skip_others)
+        if data is None:
             return FileReport(path, skipped=True)
         if is_shared_file(data) and b"\njourneyctl:" not in b"\n" + data:
             shared, source = load_shared_bytes(data, path, max_size=max_size)
@@ -201,45 +197,26 @@ def lint_candidate(
     return FileReport(path, lint_map(loaded, config), facts=facts)
 
 
-#: Configurations already unpickled in this worker process, by their pickled bytes.
-_RECEIVED: dict[bytes, LintConfig] = {}
+@dataclass(frozen=True)
+class _Linter:
+    """Lints one candidate with a run's settings; the pool's forked workers inherit it as it is."""
 
-
-class _Worker:
-    """Picklable callable for the process pool: the configuration travels with it.
-
-    The pool pickles the callable with every chunk of files; the configuration
-    is pickled once here and unpickled once per worker process.
-    """
-
-    def __init__(self, config: LintConfig, max_size: int | None, skip_non_maps: bool) -> None:
-        self.config = config
-        self.max_size = max_size
-        self.skip_non_maps = skip_non_maps
-        self._pickled: bytes | None = None
-
-    def __getstate__(self) -> dict[str, object]:
-        import pickle
-
-        if self._pickled is None:
-            self._pickled = pickle.dumps(self.config, protocol=pickle.HIGHEST_PROTOCOL)
-        return {"config": self._pickled, "max_size": self.max_size, "skip_non_maps": self.skip_non_maps}
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        import pickle
-
-        pickled = state["config"]
-        assert isinstance(pickled, bytes)
-        config = _RECEIVED.get(pickled)
-        if config is None:
-            config = _RECEIVED[pickled] = pickle.loads(pickled)
-        self.config = config
-        self.max_size = state["max_size"]  # type: ignore[assignment]
-        self.skip_non_maps = bool(state["skip_non_maps"])
-        self._pickled = pickled
+    config: LintConfig
+    max_size: int | None
+    skip_non_maps: bool
 
     def __call__(self, candidate: Candidate) -> FileReport:
         return lint_candidate(candidate, self.config, self.max_size, self.skip_non_maps)
+
+
+def build_models() -> None:
+    """Import the loader and the pydantic models now, so that forked workers inherit them built."""
+    import journeyctl.loader
+    import journeyctl.model  # noqa: F401
+
+
+def _candidate_path(candidate: Candidate) -> str:
+    return candidate.path
 
 
 def discover_candidates(
@@ -276,11 +253,14 @@ def lint_paths(
     candidates: Sequence[Candidate] | None = None,
 ) -> Iterator[FileReport]:
     """A report per file under ``paths``, in discovery order (the same for any ``jobs``)."""
-    from journeyctl.walk import batch_gc, parallel_map
+    from journeyctl.pool import parallel_map
+    from journeyctl.walk import batch_gc
 
     config = config or default_config()
     if candidates is None:
         candidates = discover_candidates(paths, config, force_exclude=force_exclude)
-    worker = _Worker(config, max_size, skip_non_maps)
+    linter = _Linter(config, max_size, skip_non_maps)
     with batch_gc():
-        yield from parallel_map(worker, candidates, jobs, chunksize=16)
+        yield from parallel_map(
+            linter, candidates, jobs, chunksize=16, prepare=build_models, describe=_candidate_path
+        )

@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from journeyctl.config import fails
+from journeyctl.display import one_line, replace_surrogates, show_path
 from journeyctl.lint.api import Finding
 
 if TYPE_CHECKING:
@@ -114,7 +116,7 @@ def text_lines(report: LintReport, *, statistics: bool = False) -> list[StyledLi
         if location.path != current:
             if current is not None:
                 lines.append([])
-            lines.append([(location.path, "bold underline")])
+            lines.append([(show_path(location.path), "bold underline")])
             current = location.path
         lines.append(
             [
@@ -125,12 +127,12 @@ def text_lines(report: LintReport, *, statistics: bool = False) -> list[StyledLi
                 ("  ", ""),
                 (finding.code, "bold"),
                 ("  ", ""),
-                (finding.message, ""),
+                (one_line(finding.message), ""),
                 (f"  [{finding.name}]", "dim"),
             ]
         )
         if finding.hint:
-            lines.append([(" " * (width + 4), ""), ("hint: ", "green"), (finding.hint, "")])
+            lines.append([(" " * (width + 4), ""), ("hint: ", "green"), (one_line(finding.hint), "")])
     if report.findings:
         lines.append([])
     if statistics:
@@ -168,7 +170,7 @@ def render_text(report: LintReport, *, statistics: bool = False) -> str:
 
 def render_concise(report: LintReport, *, statistics: bool = False) -> str:
     """``path:line:col: CODE message``, one finding a line (grep and editors read it)."""
-    out = [f"{f.location}: {f.code} {f.message}\n" for f in report.findings]
+    out = [f"{f.location}: {f.code} {one_line(f.message)}\n" for f in report.findings]
     if statistics:
         out += [
             f"{count}\t{code}\t{severity}\t{name}\n" for code, name, severity, count in report.statistics()
@@ -211,7 +213,12 @@ def render_json(report: LintReport, *, statistics: bool = False) -> str:
             for code, name, severity, count in report.statistics()
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(document)
+
+
+def json_text(document: object) -> str:
+    """Strict JSON: no NaN or Infinity, and valid UTF-8 (a name that is not UTF-8 gets U+FFFD)."""
+    return replace_surrogates(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)) + "\n"
 
 
 # --- sarif -------------------------------------------------------------------------------
@@ -225,7 +232,8 @@ def artifact_location(path: str) -> dict[str, str]:
     relative = os.path.relpath(path) if os.path.isabs(path) else os.path.normpath(path)
     if relative.startswith(".."):
         return {"uri": Path(os.path.abspath(path)).as_uri()}
-    return {"uri": quote(relative.replace(os.sep, "/")), "uriBaseId": "%SRCROOT%"}
+    # Quoting the file system's bytes keeps a name that is not UTF-8 exact in the URI.
+    return {"uri": quote(os.fsencode(relative.replace(os.sep, "/"))), "uriBaseId": "%SRCROOT%"}
 
 
 def sarif_rule(rule: RuleInfo, severity: str) -> dict[str, Any]:
@@ -292,7 +300,7 @@ def render_sarif(report: LintReport, *, statistics: bool = False) -> str:
             }
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(document)
 
 
 # --- github ------------------------------------------------------------------------------
@@ -310,12 +318,13 @@ def escape_property(text: str) -> str:
 
 def github_line(finding: Finding) -> str:
     location = finding.location
-    properties = [f"file={escape_property(location.path)}"]
+    properties = [f"file={escape_property(replace_surrogates(location.path))}"]
     if location.line >= 1:
         properties.append(f"line={location.line}")
         if location.col >= 1:
             properties.append(f"col={location.col}")
     properties.append(f"title={escape_property(f'{finding.code} {finding.name}')}")
+    # Line breaks are escaped (%0A) and shown as such in the annotation.
     message = finding.message + (f"\nhint: {finding.hint}" if finding.hint else "")
     command = GITHUB_COMMANDS.get(finding.severity, "warning")
     return f"::{command} {','.join(properties)}::{escape_data(message)}\n"
@@ -323,7 +332,7 @@ def github_line(finding: Finding) -> str:
 
 def render_github(report: LintReport, *, statistics: bool = False) -> str:
     """GitHub Actions workflow commands: an annotation per finding on the pull request."""
-    return "".join(github_line(f) for f in report.findings)
+    return replace_surrogates("".join(github_line(f) for f in report.findings))
 
 
 # --- junit -------------------------------------------------------------------------------
@@ -378,7 +387,14 @@ def render_junit(report: LintReport, *, statistics: bool = False) -> str:
                 f"\nhint: {finding.hint}" if finding.hint else ""
             )
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    # ElementTree escapes markup but writes characters XML 1.0 forbids as they are.
+    text = _XML_FORBIDDEN.sub("\ufffd", ET.tostring(root, encoding="unicode"))
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + text + "\n"
+
+
+#: Characters XML 1.0 does not allow anywhere in a document (C0 controls but tab, LF and CR;
+#: lone surrogates; U+FFFE and U+FFFF).
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 RENDERERS: dict[str, Callable[..., str]] = {

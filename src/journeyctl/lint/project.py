@@ -26,7 +26,6 @@ from journeyctl.location import Location
 
 if TYPE_CHECKING:
     from journeyctl.config import LintConfig
-    from journeyctl.lint.suppressions import Suppression
     from journeyctl.loader import LoadedMap
     from journeyctl.model import Journey, SharedDefinitions
     from journeyctl.yamlsource import SourceMap
@@ -293,9 +292,9 @@ def project_findings(facts: Iterable[Facts | None], config: LintConfig) -> list[
 
 def _unsuppressed(findings: list[Finding], config: LintConfig) -> Iterator[Finding]:
     """``findings`` without those a suppression comment in their file silences."""
-    from journeyctl.lint.suppressions import scan
+    from journeyctl.lint.suppressions import SuppressionIndex, scan
 
-    by_path: dict[str, list[Suppression]] = {}
+    by_path: dict[str, SuppressionIndex] = {}
     for finding in findings:
         path = finding.location.path
         if path not in by_path:
@@ -303,7 +302,6 @@ def _unsuppressed(findings: list[Finding], config: LintConfig) -> Iterator[Findi
                 text = Path(path).read_text(encoding="utf-8-sig")
             except (OSError, UnicodeDecodeError):
                 text = ""
-            by_path[path] = list(scan(text, path, config.known_codes))
-        suppressions = by_path[path]
-        if not any(s.covers(finding.code, finding.location.line) is not None for s in suppressions):
+            by_path[path] = SuppressionIndex(scan(text, path, config.known_codes))
+        if not by_path[path].silence(finding.code, finding.location.line):
             yield finding

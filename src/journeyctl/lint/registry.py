@@ -282,6 +282,15 @@ def options_error_messages(rule: RuleInfo, exc: Any) -> list[tuple[tuple[str | i
             else:
                 text += "; it takes no options"
         else:
-            text = f"rule {rule.code} ({rule.name}) option '{option}': {error['msg']}"
+            # The format's words, as for maps: never the model library's "Input should be ...".
+            from journeyctl.loader import describe_error
+
+            # A text value in configuration was quoted (YAML) or a string (TOML) either way.
+            found, hint = describe_error(
+                error, rule.options_class, quoted=isinstance(error.get("input"), str)
+            )
+            text = f"rule {rule.code} ({rule.name}) option '{option}': {found}"
+            if hint:
+                text += f"; {hint}"
         messages.append((loc, text))
     return messages

@@ -47,35 +47,33 @@ class Suppression:
     unknown: tuple[str, ...] = ()
     used: set[str] = field(default_factory=set)
 
-    def covers(self, code: str, line: int) -> str | None:
-        """The code under which this comment silences ``code`` on ``line``, if it does."""
-        if not self.whole_file and line not in self.lines:
-            return None
-        if code in self.codes:
-            return code
-        if ALL in self.codes:
-            return ALL
-        return None
-
 
 def scan(text: str, path: str, known_codes: Mapping[str, str]) -> list[Suppression]:
-    """Every suppression comment in ``text`` (a file shown as ``path``)."""
+    """Every suppression comment in ``text`` (a file shown as ``path``), in one pass over it."""
     # Every map has "journeyctl" once (its first key); a comment needs a second.
     first = text.find("journeyctl")
     if first == -1 or text.find("journeyctl", first + 10) == -1:
         return []
     found: list[Suppression] = []
+    # Line number, start and first non-blank character of the line of the last match, kept
+    # up to date as matches move forward: each character is looked at a bounded number of
+    # times, even for thousands of comments on one line.
     line = 1
     position = 0
+    line_start = 0
+    first_text = _first_text(text, 0)
     for match in _COMMENT.finditer(text):
         start = match.start()
         if start > 0 and not text[start - 1].isspace():
             continue  # not a comment: YAML needs a space before '#'
-        line += text.count("\n", position, start)
+        newline = text.rfind("\n", position, start)
+        if newline != -1:
+            line += text.count("\n", position, start)
+            line_start = newline + 1
+            first_text = _first_text(text, line_start)
         position = start
-        line_start = text.rfind("\n", 0, start) + 1
         col = start - line_start + 1
-        own_line = not text[line_start:start].strip()
+        own_line = first_text == start
         whole_file = match.group(1).lower() == "disable-file"
         codes: list[str] = []
         unknown: list[str] = []
@@ -95,6 +93,52 @@ def scan(text: str, path: str, known_codes: Mapping[str, str]) -> list[Suppressi
         lines = frozenset() if whole_file else frozenset((line + 1,) if own_line else (line,))
         found.append(Suppression(Location(path, line, col), whole_file, lines, tuple(codes), tuple(unknown)))
     return found
+
+
+_TEXT = re.compile(r"\S")
+
+
+def _first_text(text: str, line_start: int) -> int:
+    """Where the first character that is not white space is, from ``line_start`` on."""
+    match = _TEXT.search(text, line_start)
+    return match.start() if match else len(text)
+
+
+class SuppressionIndex:
+    """A file's suppressions grouped by (line, code), so that silencing a finding costs the same
+    however many comments there are: each group is marked used once, on its first finding.
+    """
+
+    def __init__(self, suppressions: Iterable[Suppression]) -> None:
+        self.suppressions = list(suppressions)
+        #: (line, or None for the whole file; code, or ALL) -> the suppressions it silences with.
+        self._groups: dict[tuple[int | None, str], list[Suppression]] = {}
+        self._marked: set[tuple[int | None, str]] = set()
+        for suppression in self.suppressions:
+            lines: Iterable[int | None] = (None,) if suppression.whole_file else suppression.lines
+            for line in lines:
+                for code in suppression.codes:
+                    self._groups.setdefault((line, code), []).append(suppression)
+
+    def silence(self, code: str, line: int, *, by_name_only: bool = False) -> bool:
+        """Whether a finding of ``code`` on ``line`` is silenced; the comments that do it are marked used.
+
+        ``by_name_only``: only comments that name the code count (a bare ``disable`` must not
+        silence the report that it is unused).
+        """
+        hit = False
+        for key in ((line, code), (None, code), (line, ALL), (None, ALL)):
+            if by_name_only and key[1] == ALL:
+                continue
+            group = self._groups.get(key)
+            if group is None:
+                continue
+            hit = True
+            if key not in self._marked:
+                self._marked.add(key)
+                for suppression in group:
+                    suppression.used.add(key[1])
+        return hit
 
 
 def unused_messages(suppressions: Iterable[Suppression], ran: frozenset[str]) -> list[tuple[Location, str]]:

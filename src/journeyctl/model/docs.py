@@ -271,9 +271,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         return 0
     if updated != current:
-        from journeyctl.output import write_atomic
+        from journeyctl.errors import OutputError
+        from journeyctl.output import write_output
 
-        write_atomic(path, updated.encode("utf-8"))
+        try:
+            write_output(path, updated.encode("utf-8"))
+        except OutputError as exc:
+            sys.stderr.write(f"{exc}\n")
+            return 2
     return 0
 
 

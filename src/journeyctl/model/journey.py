@@ -55,10 +55,13 @@ Slug = Annotated[
 ]
 Text = Annotated[str, Field(min_length=1)]
 Emotion = Annotated[StrictInt, Field(ge=EMOTION_MIN, le=EMOTION_MAX)]
+#: A number that is finite: NaN and infinity (``.nan``, ``.inf``, ``1e999``) cannot be compared
+#: with a target, drawn, or written as JSON, so the format refuses them. Strict, as ``emotion``
+#: is: a number in quotes (``target: "60"``) is refused with a hint everywhere, as the JSON
+#: Schema refuses it, rather than read as a number in some fields and not in others.
+FiniteNumber = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 Level = Literal["low", "medium", "high"]
 Severity = Literal["low", "medium", "high", "critical"]
-#: A number that is neither infinite nor NaN (JSON and JSON Schema cannot carry those).
-FiniteNumber = Annotated[float, Field(allow_inf_nan=False)]
 #: How many customers: a whole number, zero or more.
 Count = Annotated[StrictInt, Field(ge=0)]
 #: A share of customers in percent.
@@ -426,8 +429,8 @@ class Metric(Entity):
 
     id: Slug = Field(description="Unique id in the map.")
     name: Text = Field(description="Display name, e.g. 'Checkout conversion'.")
-    value: float | None = Field(None, description="The current value.")
-    target: float | None = Field(None, description="The value the team aims for.")
+    value: FiniteNumber | None = Field(None, description="The current value.")
+    target: FiniteNumber | None = Field(None, description="The value the team aims for.")
     unit: str | None = Field(None, description="Unit of value and target, e.g. '%', 'ratio', 's', 'NPS'.")
     better: Literal["higher", "lower"] = Field(
         "higher", description="Whether a higher or a lower value is better."
@@ -651,7 +654,7 @@ class Journey(Entity):
 class SharedDefinitions(Entity):
     """A shared file of personas, channels and insights that maps pull in with `include`."""
 
-    model_config = ConfigDict(title="Shared journeyctl definitions")
+    model_config = ConfigDict(title="Shared file")
 
     journeyctl_shared: Literal[1] = Field(description="Marks a shared file; always 1.")
     personas: list[Persona] = Field(default_factory=list, description="Shared personas.")

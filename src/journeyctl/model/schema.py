@@ -1,16 +1,35 @@
-"""JSON Schema (draft-07, which editors support best) built from the models."""
+"""JSON Schema (draft-07, which editors support best) built from the models.
+
+Editors (yaml-language-server) validate and complete maps with this schema, so it must
+accept and refuse what ``journeyctl validate`` does: the agreement is tested on every loader
+case (tests/test_schema_agreement.py), and what JSON Schema cannot express is listed in
+docs/format.md. Two choices here serve the people reading an editor's messages:
+
+* the top level is ``if``/``then``/``else`` on ``journeyctl-shared`` rather than ``oneOf``
+  of map and shared file, so a validator reports a map's errors against the map, never
+  "is not valid under any of the given schemas" or errors of the shared-file branch;
+* titles are words ("Moment of truth", "Pain point"), not pydantic's field and class names.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 SCHEMA_ID = "https://journeyctl.dev/schemas/journey.schema.json"
 
+#: Titles of keys whose name alone does not say what they are.
+_KEY_TITLES = {
+    "journeyctl": "Format version",
+    "journeyctl-shared": "Shared file format version",
+    "id": "Id",
+}
+
 
 def journey_schema() -> dict[str, Any]:
     """The JSON Schema of a journey map file, as a draft-07 document."""
-    from journeyctl.model.journey import Journey, SharedDefinitions
+    from journeyctl.model.journey import KNOWN_PHASES, Journey, SharedDefinitions
 
     schema = Journey.model_json_schema(by_alias=True, ref_template="#/definitions/{model}")
     definitions = schema.pop("$defs", {})
@@ -18,7 +37,12 @@ def journey_schema() -> dict[str, Any]:
     definitions.update(shared.pop("$defs", {}))
     definitions["SharedDefinitions"] = shared
     journey_title = schema.pop("title")
-    definitions["Journey"] = schema
+    definitions["Journey"] = {**schema, "title": journey_title}
+    for definition in definitions.values():
+        _human_titles(definition)
+    phase = definitions["Stage"]["properties"]["phase"]
+    # Completion offers the phases lint rules and renderers know; a team's own still validates.
+    phase["examples"] = list(KNOWN_PHASES)
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "$id": SCHEMA_ID,
@@ -27,12 +51,20 @@ def journey_schema() -> dict[str, Any]:
             "A customer journey map for journeyctl (format version 1), or a shared file of "
             "personas and channels (journeyctl-shared: 1)."
         ),
-        "oneOf": [
-            {"$ref": "#/definitions/Journey"},
-            {"$ref": "#/definitions/SharedDefinitions"},
-        ],
+        "if": {"type": "object", "required": ["journeyctl-shared"]},
+        "then": {"$ref": "#/definitions/SharedDefinitions"},
+        "else": {"$ref": "#/definitions/Journey"},
         "definitions": dict(sorted(definitions.items())),
     }
+
+
+def _human_titles(definition: dict[str, Any]) -> None:
+    """Words for titles: ``PainPoint`` -> "Pain point", ``moment-of-truth`` -> "Moment of truth"."""
+    title = definition.get("title")
+    if isinstance(title, str) and " " not in title:
+        definition["title"] = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", title).capitalize()
+    for key, prop in definition.get("properties", {}).items():
+        prop["title"] = _KEY_TITLES.get(key, key.replace("-", " ").capitalize())
 
 
 def schema_text() -> str:

@@ -4,13 +4,19 @@ One map file renders to ``-o FILE``, to stdout (``-o -``, or no ``-o`` for a
 text format), or into ``-o DIR`` when DIR exists. Several files or a
 directory render into the ``-o`` directory, mirroring each map's path below
 the directory it was found in (``maps/retail/a.yaml`` -> ``OUT/retail/a.svg``);
-files named one by one land at the top (``OUT/a.svg``). Every map is loaded
-and rendered before the first file is written, so an invalid map or a failed
-render leaves the output untouched; each file is then written atomically.
+files named one by one land at the top (``OUT/a.svg``).
+
+Nothing is written until every map has rendered: outputs are checked first
+(never an input, never a link or a directory in the way), then everything is
+rendered in memory, then written. One file is written atomically; a directory
+of outputs is written all or nothing through ``journeyctl.output.write_tree``,
+with a manifest (``.journeyctl-manifest.json``) of the files journeyctl wrote
+there, so that nothing else in the directory is ever mistaken for its output.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Sequence
@@ -24,6 +30,10 @@ from journeyctl.location import Location
 if TYPE_CHECKING:
     from journeyctl.loader import LoadedMap
     from journeyctl.renderers import Renderer
+
+#: In an output directory: the files journeyctl wrote there (relative posix path -> format).
+MANIFEST_NAME = ".journeyctl-manifest.json"
+MANIFEST_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -58,7 +68,9 @@ class Outcome:
 
 def plan(paths: Sequence[str], output: str | None, renderer: Renderer, *, stdout_isatty: bool) -> Plan:
     """Decide the jobs for ``paths`` and ``-o output``; UsageError when they do not fit together."""
+    from journeyctl.loader import read_head
     from journeyctl.walk import discover, is_journey_text
+    from journeyctl.yamlsource import DEFAULT_MAX_FILE_SIZE
 
     if not paths:
         raise UsageError("give a journey map file or a directory of maps to render")
@@ -89,9 +101,8 @@ def plan(paths: Sequence[str], output: str | None, renderer: Renderer, *, stdout
         for candidate in discover([raw]):
             if not candidate.explicit:
                 try:
-                    with open(candidate.path, "rb") as handle:
-                        head = handle.read()
-                except OSError:
+                    head, _ = read_head(candidate.path, DEFAULT_MAX_FILE_SIZE)
+                except JourneyError:
                     head = b"journeyctl:"  # let the loader report the problem with its usual message
                 if not is_journey_text(head) or b"\njourneyctl:" not in b"\n" + head:
                     continue  # other YAML, or a shared file of personas and channels
@@ -174,21 +185,129 @@ def render_plan(
     keep_loaded: bool = False,
 ) -> list[Outcome]:
     """Load and render every job, in plan order; nothing is written here."""
-    from journeyctl.walk import parallel_map
+    from journeyctl.pool import parallel_map
 
     check_requirements(renderer)
     worker = _Worker(renderer, options, max_size, keep_loaded)
-    return list(parallel_map(worker, the_plan.jobs, jobs, chunksize=4))
+    return list(parallel_map(worker, the_plan.jobs, jobs, chunksize=4, describe=_job_source))
 
 
-def write_outcomes(outcomes: Sequence[Outcome]) -> list[str]:
-    """Write each outcome's bytes atomically to its target; the paths written, in order."""
-    from journeyctl.output import write_atomic
+def _job_source(job: Job) -> str:
+    return job.source
 
-    written = []
-    for outcome in outcomes:
-        if outcome.job.target is None or outcome.data is None:
-            continue
-        write_atomic(outcome.job.target, outcome.data)
-        written.append(outcome.job.target)
-    return written
+
+def relative_target(the_plan: Plan, target: str) -> str:
+    """A directory-mode target as the posix path below the output directory."""
+    assert the_plan.directory is not None
+    return Path(os.path.relpath(target, the_plan.directory)).as_posix()
+
+
+def directory_outputs(the_plan: Plan, *, site_index: bool) -> list[str]:
+    """The posix paths a directory render writes below ``-o DIR``: pages, index, manifest."""
+    pages = [relative_target(the_plan, job.target) for job in the_plan.jobs if job.target is not None]
+    return [*pages, *(["index.html"] if site_index else []), MANIFEST_NAME]
+
+
+def check_outputs(the_plan: Plan, *, site_index: bool) -> None:
+    """Refuse, before anything is rendered, outputs that are inputs or cannot be written.
+
+    An output that resolves to any map being rendered (``-o a.yaml``, ``./a.yaml``,
+    a link to it) is an OutputError, as is any target that is a directory, a
+    link, read-only, or below a file.
+    """
+    from journeyctl.output import check_tree, inspect_output, refuse_inputs
+
+    sources = [job.source for job in the_plan.jobs]
+    if the_plan.directory is None:
+        targets = [job.target for job in the_plan.jobs if job.target is not None]
+        refuse_inputs(targets, sources)
+        for target in targets:
+            inspect_output(target)
+        return
+    for job in the_plan.jobs:
+        if job.target is not None and relative_target(the_plan, job.target) == MANIFEST_NAME:
+            raise UsageError(
+                f"{job.source} would render to {job.target}, where journeyctl keeps its manifest; "
+                "rename the map file or render it separately"
+            )
+    relatives = directory_outputs(the_plan, site_index=site_index)
+    refuse_inputs([os.path.join(the_plan.directory, relative) for relative in relatives], sources)
+    check_tree(the_plan.directory, relatives)
+
+
+def write_outcomes(
+    the_plan: Plan,
+    outcomes: Sequence[Outcome],
+    format_name: str,
+    *,
+    extra: Sequence[tuple[str, bytes]] = (),
+) -> list[str]:
+    """Write the rendered outcomes (and ``extra`` files, such as the site index); the paths written.
+
+    One target: written atomically by ``write_output``. Directory mode: every
+    page, the extra files and the manifest, all or nothing, by ``write_tree``.
+    """
+    from journeyctl.output import write_output, write_tree
+
+    if the_plan.directory is None:
+        written = []
+        for outcome in outcomes:
+            if outcome.job.target is None or outcome.data is None:
+                continue
+            write_output(outcome.job.target, outcome.data)
+            written.append(outcome.job.target)
+        return written
+    files = [
+        (relative_target(the_plan, outcome.job.target), outcome.data)
+        for outcome in outcomes
+        if outcome.job.target is not None and outcome.data is not None
+    ]
+    files.extend(extra)
+    manifest = manifest_bytes(the_plan.directory, [(relative, format_name) for relative, _ in files])
+    written = write_tree(the_plan.directory, [*files, (MANIFEST_NAME, manifest)])
+    return written[: len(files) - len(extra)]
+
+
+def manifest_bytes(directory: str, written: Sequence[tuple[str, str]]) -> bytes:
+    """The manifest after writing ``written`` (path, format): those, plus earlier entries still there.
+
+    Earlier entries whose file is gone are dropped; entries that are not plain
+    relative paths inside the directory (a hand-edited or hostile manifest) are
+    ignored.
+    """
+    files = {
+        relative: entry
+        for relative, entry in read_manifest(directory).items()
+        if os.path.isfile(os.path.join(directory, *relative.split("/")))
+        and not os.path.islink(os.path.join(directory, *relative.split("/")))
+    }
+    files.update({relative: {"format": format_name} for relative, format_name in written})
+    document = {"journeyctl-manifest": MANIFEST_VERSION, "files": dict(sorted(files.items()))}
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def read_manifest(directory: str) -> dict[str, dict[str, str]]:
+    """The files an earlier run recorded in ``directory``'s manifest; empty when there is none."""
+    path = os.path.join(directory, MANIFEST_NAME)
+    try:
+        if os.path.islink(path):
+            return {}
+        with open(path, "rb") as handle:
+            document = json.loads(handle.read(1 << 24))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(document, dict) or document.get("journeyctl-manifest") != MANIFEST_VERSION:
+        return {}
+    files = document.get("files")
+    if not isinstance(files, dict):
+        return {}
+    return {
+        relative: {"format": str(entry.get("format", ""))}
+        for relative, entry in files.items()
+        if isinstance(relative, str) and isinstance(entry, dict) and _plain_relative(relative)
+    }
+
+
+def _plain_relative(relative: str) -> bool:
+    parts = relative.split("/")
+    return bool(relative) and "\0" not in relative and all(part not in ("", ".", "..") for part in parts)

@@ -22,22 +22,22 @@ def run_render(
     jobs: int | None = None,
     quiet: bool = False,
 ) -> int:
-    """Render ``paths``; print errors and a summary on stderr; the exit code."""
-    from journeyctl.cli import print_error
+    """Render ``paths``; print errors and a summary on stderr; the exit code.
+
+    Outputs are checked before any map is rendered (an output that is an input,
+    a link, a directory or read-only is refused with exit 2); nothing is
+    written until every map has rendered.
+    """
+    from journeyctl.output import print_error, write_stdout
     from journeyctl.renderers import get_renderer, parse_options
-    from journeyctl.renderers.batch import plan, render_plan, write_outcomes
+    from journeyctl.renderers.batch import check_outputs, plan, render_plan, write_outcomes
 
     renderer = get_renderer(format_name)
     options = parse_options(renderer, option_pairs)
     the_plan = plan(paths, output, renderer, stdout_isatty=sys.stdout.isatty())
-    outcomes = render_plan(
-        the_plan,
-        renderer,
-        options,
-        max_size=max_size,
-        jobs=jobs,
-        keep_loaded=the_plan.directory is not None and renderer.NAME == "html",
-    )
+    with_index = the_plan.directory is not None and renderer.NAME == "html"
+    check_outputs(the_plan, site_index=with_index)
+    outcomes = render_plan(the_plan, renderer, options, max_size=max_size, jobs=jobs, keep_loaded=with_index)
     failed = [outcome for outcome in outcomes if outcome.errors]
     if failed:
         errors: list[JourneyError] = [error for outcome in failed for error in outcome.errors]
@@ -50,29 +50,29 @@ def run_render(
             )
         return EXIT_USAGE
     if the_plan.to_stdout:
-        data = outcomes[0].data or b""
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        write_stdout(outcomes[0].data or b"")
         return EXIT_OK
-    site_index = None
-    if the_plan.directory is not None and renderer.NAME == "html":
+    extra: list[tuple[str, bytes]] = []
+    if with_index:
         # Built (and linted) before anything is written, so a failure leaves no partial site.
-        from journeyctl.renderers.site import build_index
+        from journeyctl.renderers.site import INDEX_NAME, build_index
 
+        assert the_plan.directory is not None
         site_index = build_index(
             [(o.loaded, o.job.target) for o in outcomes if o.loaded is not None and o.job.target],
             the_plan.directory,
         )
-    written = write_outcomes(outcomes)
-    if site_index is not None:
-        site_index.write()
+        extra.append((INDEX_NAME, site_index.data))
+    written = write_outcomes(the_plan, outcomes, renderer.NAME, extra=extra)
     if not quiet:
+        from journeyctl.display import show_path
+
         if the_plan.directory is not None:
             noun = "map" if len(written) == 1 else "maps"
-            sys.stderr.write(f"Rendered {len(written)} {noun} to {the_plan.directory} ({renderer.NAME}).\n")
+            where = show_path(str(the_plan.directory))
+            sys.stderr.write(f"Rendered {len(written)} {noun} to {where} ({renderer.NAME}).\n")
         else:
-            sys.stderr.write(f"Wrote {written[0]}.\n")
+            sys.stderr.write(f"Wrote {show_path(written[0])}.\n")
     return EXIT_OK
 
 

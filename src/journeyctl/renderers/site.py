@@ -48,16 +48,20 @@ class SiteEntry:
 
 @dataclass(frozen=True)
 class SiteIndex:
-    """The rendered index and where it goes; ``write`` puts it there atomically."""
+    """The rendered index and where it goes; ``write`` puts it there atomically.
+
+    ``journeyctl render`` does not call ``write``: it writes the index with the
+    pages, all or nothing (``renderers.batch.write_outcomes``).
+    """
 
     path: Path
     data: bytes
     entries: tuple[SiteEntry, ...]
 
     def write(self) -> Path:
-        from journeyctl.output import write_atomic
+        from journeyctl.output import write_output
 
-        write_atomic(self.path, self.data)
+        write_output(self.path, self.data)
         return self.path
 
 

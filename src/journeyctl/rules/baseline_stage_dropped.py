@@ -63,7 +63,7 @@ from journeyctl.lint.api import RuleOptions, Severity, Violation
 if typing.TYPE_CHECKING:
     from journeyctl.lint.project import Project
 
-CODE = "JM804"
+CODE = "JM904"
 NAME = "baseline-stage-dropped"
 SEVERITY: Severity = "warning"
 SCOPE = "project"

@@ -55,7 +55,7 @@ from journeyctl.lint.api import RuleOptions, Severity, Violation
 if typing.TYPE_CHECKING:
     from journeyctl.lint.project import MapFacts, Project
 
-CODE = "JM802"
+CODE = "JM902"
 NAME = "duplicate-map-id"
 SEVERITY: Severity = "error"
 SCOPE = "project"

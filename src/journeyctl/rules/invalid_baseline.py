@@ -62,7 +62,7 @@ from journeyctl.lint.api import RuleOptions, Severity, Violation
 if typing.TYPE_CHECKING:
     from journeyctl.lint.project import Project
 
-CODE = "JM801"
+CODE = "JM901"
 NAME = "invalid-baseline"
 SEVERITY: Severity = "error"
 SCOPE = "project"

@@ -75,7 +75,7 @@ from journeyctl.lint.api import RuleOptions, Severity, Violation
 if typing.TYPE_CHECKING:
     from journeyctl.lint.project import Project
 
-CODE = "JM805"
+CODE = "JM905"
 NAME = "unknown-baseline-reference"
 SEVERITY: Severity = "error"
 SCOPE = "project"

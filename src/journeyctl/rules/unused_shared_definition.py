@@ -66,7 +66,7 @@ from journeyctl.lint.api import RuleOptions, Severity, Violation
 if typing.TYPE_CHECKING:
     from journeyctl.lint.project import Project
 
-CODE = "JM803"
+CODE = "JM903"
 NAME = "unused-shared-definition"
 SEVERITY: Severity = "warning"
 SCOPE = "project"
