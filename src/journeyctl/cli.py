@@ -16,7 +16,9 @@ from typing import Annotated, Any
 import typer
 
 from journeyctl import __version__
-from journeyctl.errors import JourneyError, UsageError
+from journeyctl import completion as complete
+from journeyctl.clihelp import Command
+from journeyctl.errors import JourneyError, PluginFailure, UsageError
 from journeyctl.output import print_error
 
 EXIT_OK = 0
@@ -49,17 +51,11 @@ def main(
         bool,
         typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."),
     ] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error.")] = False,
 ) -> None:
     """Customer journey maps as code."""
-    _state["debug"] = debug
-
-
-def error_console() -> Any:
-    """A rich console on stderr, created per run so NO_COLOR and terminals are honoured."""
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    if debug:
+        _state["debug"] = True
 
 
 def max_file_size_option(value: int | None) -> int | None:
@@ -73,6 +69,39 @@ def max_file_size_option(value: int | None) -> int | None:
     return value or None
 
 
+def _debug_option(value: bool) -> None:
+    if value:
+        _state["debug"] = True
+
+
+def output_option(output: str | None, output_file: str | None) -> str | None:
+    """``-o/--output``, or its old spelling ``--output-file`` (hidden, deprecated, still working)."""
+    if output_file is None:
+        return output
+    if output is not None:
+        raise UsageError("-o/--output and --output-file are the same option; give it once")
+    sys.stderr.write("warning: --output-file is deprecated; use -o/--output (same meaning)\n")
+    return output_file
+
+
+#: ``--debug`` after the command too (``journeyctl lint --debug``), as before it.
+Debug = Annotated[
+    bool,
+    typer.Option(
+        "--debug", callback=_debug_option, help="Show the traceback of an internal error.", show_default=False
+    ),
+]
+Color = Annotated[
+    str,
+    typer.Option(
+        "--color",
+        metavar="auto|always|never",
+        help="Colour: auto (on a terminal; NO_COLOR wins over FORCE_COLOR), always or never.",
+        autocompletion=complete.colors,
+    ),
+]
+#: The old spelling of -o/--output, kept working for scripts written before it was unified.
+OutputFile = Annotated[str | None, typer.Option("--output-file", metavar="FILE", hidden=True)]
 MaxFileSize = Annotated[
     int | None,
     typer.Option(
@@ -85,20 +114,48 @@ MaxFileSize = Annotated[
 ]
 Jobs = Annotated[
     int | None,
-    typer.Option("--jobs", "-j", min=1, help="Worker processes (default: one per core)."),
+    typer.Option("--jobs", "-j", min=1, metavar="N", help="Worker processes (default: one per core)."),
 ]
 Paths = Annotated[
-    list[str],
-    typer.Argument(help="Journey map files or directories (searched recursively).", show_default=False),
+    list[str] | None,
+    typer.Argument(
+        metavar="PATH",
+        help="Journey map files or directories (searched recursively); '-' reads one map from stdin.",
+        show_default=False,
+    ),
+]
+StdinFilename = Annotated[
+    str | None,
+    typer.Option(
+        "--stdin-filename",
+        metavar="NAME",
+        help="The name of the map read from stdin ('-'): used in messages, to resolve includes and "
+        "to find its configuration.",
+        show_default=False,
+    ),
+]
+NoIgnore = Annotated[
+    bool,
+    typer.Option("--no-ignore", help="Walk directories without honouring .gitignore files."),
 ]
 
 
-@app.command()
+def required_paths(paths: list[str] | None, stdin_filename: str | None, verb: str) -> list[str]:
+    """The paths of a command that needs some: ``--stdin-filename`` alone stands for ``-``."""
+    if not paths and stdin_filename is None:
+        raise UsageError(f"give journey map files or directories to {verb} ('-' reads a map from stdin)")
+    return list(paths or [])
+
+
+@app.command(cls=Command)
 def validate(
-    paths: Paths,
+    paths: Paths = None,
+    stdin_filename: StdinFilename = None,
+    no_ignore: NoIgnore = False,
     max_file_size: MaxFileSize = None,
     jobs: Jobs = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only, no summary.")] = False,
+    debug: Debug = False,
 ) -> None:
     """Check journey map files against the format: YAML, schema, ids and references.
 
@@ -107,8 +164,12 @@ def validate(
     from journeyctl.validate import validate_paths
 
     size = max_file_size_option(max_file_size)
+    paths = required_paths(paths, stdin_filename, "validate")
     checked = invalid = errors = 0
-    for result in validate_paths(paths, max_size=size, jobs=jobs):
+    results = validate_paths(
+        paths, max_size=size, jobs=jobs, stdin_filename=stdin_filename, respect_gitignore=not no_ignore
+    )
+    for result in results:
         if result.skipped:
             continue
         checked += 1
@@ -134,12 +195,15 @@ def validate(
     raise typer.Exit(EXIT_FINDINGS if invalid else EXIT_OK)
 
 
-@app.command()
+@app.command(cls=Command)
 def schema(
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write the schema to this file instead of stdout."),
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write the schema to this file instead of stdout."
+        ),
     ] = None,
+    debug: Debug = False,
 ) -> None:
     """Print the JSON Schema (draft-07) of the journey map format."""
     from journeyctl.model.schema import schema_text
@@ -150,7 +214,7 @@ def schema(
     write_output("-" if output is None else str(output), schema_text().encode("utf-8"))
 
 
-class _DiffCommand(typer.core.TyperCommand):
+class _DiffCommand(Command):
     """Keeps the raw arguments, so ``diff`` can tell which came after ``--`` (always paths)."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
@@ -171,7 +235,14 @@ def diff(
         ),
     ] = None,
     output_format: Annotated[
-        str, typer.Option("--format", "-f", metavar="FORMAT", help="text, markdown (alias md) or json.")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="text, markdown (alias md) or json.",
+            autocompletion=complete.diff_formats,
+        ),
     ] = "text",
     fail_on: Annotated[
         str,
@@ -179,12 +250,20 @@ def diff(
             "--fail-on",
             metavar="WHEN",
             help="Exit 1 on: regression (default), any change, or never.",
+            autocompletion=complete.diff_fail_on,
         ),
     ] = "regression",
-    output_file: Annotated[
-        Path | None,
-        typer.Option("--output-file", "-o", help="Write the report to this file (atomically)."),
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the report to this file (atomically); '-' for stdout (the default).",
+        ),
     ] = None,
+    output_file: OutputFile = None,
+    color: Color = "auto",
     git_driver: Annotated[
         bool,
         typer.Option(
@@ -193,6 +272,7 @@ def diff(
         ),
     ] = False,
     max_file_size: MaxFileSize = None,
+    debug: Debug = False,
 ) -> None:
     """Semantic diff of journey maps: what changed in the journey, classified.
 
@@ -200,15 +280,15 @@ def diff(
     neutral. Exit 0 when nothing --fail-on counts changed, 1 when it did, 2 for
     usage errors (unknown revision, missing file, a map that does not load).
     """
-    from rich.console import Console
-
     from journeyctl.diff.command import run_diff
     from journeyctl.diff.sources import DiffInputsInvalid
+    from journeyctl.terminal import make_console
 
     raw: list[str] = ctx.meta.get("journeyctl.diff.raw_args", [])
     forced_paths = len(raw) - raw.index("--") - 1 if "--" in raw else 0
-    console = Console(highlight=False, emoji=False)
-    if not console.is_terminal:
+    target = output_option(output, output_file)
+    console = make_console(color, emoji=False, soft_wrap=False)
+    if not sys.stdout.isatty():
         console.width = 1000  # pipes, files and git's pager: one change per line, never wrapped
     try:
         code = run_diff(
@@ -216,7 +296,7 @@ def diff(
             forced_paths=forced_paths,
             output_format=output_format,
             fail_on=fail_on,
-            output_file=output_file,
+            output_file=None if target in (None, "-") else Path(target),
             git_driver=git_driver,
             max_size=max_file_size_option(max_file_size),
             console=console,
@@ -230,12 +310,14 @@ def diff(
     raise typer.Exit(code)
 
 
-@app.command()
+@app.command(cls=Command)
 def lint(
     paths: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Journey map files or directories (default: the current directory).", show_default=False
+            metavar="PATH",
+            help="Journey map files or directories (default: the current directory).",
+            show_default=False,
         ),
     ] = None,
     config: Annotated[
@@ -243,8 +325,8 @@ def lint(
         typer.Option(
             "--config",
             metavar="PATH",
-            help="Configuration file (.journeyctl.yaml or pyproject.toml); default: found "
-            "by walking up from the working directory.",
+            help="Configuration file (.journeyctl.yaml or pyproject.toml) for every file; default: "
+            "each file's own, found by walking up from its directory.",
         ),
     ] = None,
     isolated: Annotated[bool, typer.Option("--isolated", help="Ignore configuration files.")] = False,
@@ -254,6 +336,7 @@ def lint(
             "--preset",
             metavar="recommended|strict",
             help="Base set of rules; replaces the configured preset and select.",
+            autocompletion=complete.presets,
             show_default=False,
         ),
     ] = None,
@@ -285,14 +368,24 @@ def lint(
     ] = None,
     output_format: Annotated[
         str,
-        typer.Option("--format", "-f", metavar="FORMAT", help="text, concise, json, sarif, github or junit."),
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="text, concise, json, sarif, github or junit.",
+            autocompletion=complete.lint_formats,
+        ),
     ] = "text",
-    output_file: Annotated[
+    output: Annotated[
         str | None,
         typer.Option(
-            "--output-file", "-o", metavar="PATH", help="Write the report to this file (atomically)."
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the report to this file (atomically); '-' for stdout (the default).",
         ),
     ] = None,
+    output_file: OutputFile = None,
     statistics: Annotated[bool, typer.Option("--statistics", help="Count findings per rule.")] = False,
     fail_on: Annotated[
         str | None,
@@ -300,12 +393,11 @@ def lint(
             "--fail-on",
             metavar="error|warning|info|never",
             help="Exit 1 when a finding is at least this severe (default: warning).",
+            autocompletion=complete.fail_on_levels,
             show_default=False,
         ),
     ] = None,
-    color: Annotated[
-        str, typer.Option("--color", metavar="auto|always|never", help="Colour in text output.")
-    ] = "auto",
+    color: Color = "auto",
     jobs: Jobs = None,
     max_file_size: MaxFileSize = None,
     force_exclude: Annotated[
@@ -320,6 +412,9 @@ def lint(
         ),
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line on stderr.")] = False,
+    stdin_filename: StdinFilename = None,
+    no_ignore: NoIgnore = False,
+    debug: Debug = False,
 ) -> None:
     """Find the gaps in journey maps: missing touchpoints, unowned pain points, stale maps...
 
@@ -329,7 +424,7 @@ def lint(
     from journeyctl.lint.command import LintOptions, run_lint, split_codes
 
     options = LintOptions(
-        paths=list(paths or ["."]),
+        paths=list(paths or ([] if stdin_filename is not None else ["."])),
         config=config,
         isolated=isolated,
         preset=preset,
@@ -339,7 +434,7 @@ def lint(
         exclude=list(exclude or []),
         fail_on=fail_on,
         format=output_format,
-        output_file=output_file,
+        output_file=output_option(output, output_file),
         statistics=statistics,
         color=color,
         jobs=jobs,
@@ -347,22 +442,28 @@ def lint(
         force_exclude=force_exclude,
         skip_non_maps=skip_non_maps,
         quiet=quiet,
+        stdin_filename=stdin_filename,
+        no_ignore=no_ignore,
     )
     raise typer.Exit(run_lint(options))
 
 
-@app.command()
+@app.command(cls=Command)
 def rules(
     rule: Annotated[
         str | None,
-        typer.Argument(metavar="[CODE|NAME]", help="Show this rule's documentation.", show_default=False),
+        typer.Argument(
+            metavar="CODE|NAME",
+            help="Show this rule's documentation.",
+            show_default=False,
+            autocompletion=complete.rule_codes,
+        ),
     ] = None,
     output_format: Annotated[
         str, typer.Option("--format", "-f", metavar="table|json|markdown", help="Output format.")
     ] = "table",
-    color: Annotated[
-        str, typer.Option("--color", metavar="auto|always|never", help="Colour in the output.")
-    ] = "auto",
+    color: Color = "auto",
+    debug: Debug = False,
 ) -> None:
     """List the lint rules (code, name, severity, preset, summary), or document one."""
     from journeyctl.lint.command import run_rules
@@ -372,9 +473,8 @@ def rules(
     raise typer.Exit(run_rules(rule, output_format=output_format, color=color))
 
 
-@app.command()
+@app.command(cls=Command)
 def render(
-    paths: Paths,
     output_format: Annotated[
         str,
         typer.Option(
@@ -383,8 +483,10 @@ def render(
             metavar="FORMAT",
             help="Output format: html, md, mermaid, dot, svg, png, pdf, or a plugin's "
             "(see 'journeyctl formats').",
+            autocompletion=complete.render_formats,
         ),
     ],
+    paths: Paths = None,
     output: Annotated[
         str | None,
         typer.Option(
@@ -409,9 +511,12 @@ def render(
         str | None,
         typer.Option("--stages", metavar="ID,ID", help="Only these stages (same as -O stages=ID,ID)."),
     ] = None,
+    stdin_filename: StdinFilename = None,
+    no_ignore: NoIgnore = False,
     max_file_size: MaxFileSize = None,
     jobs: Jobs = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only, no summary.")] = False,
+    debug: Debug = False,
 ) -> None:
     """Render journey maps to HTML, Markdown, Mermaid or Graphviz (dot, svg, png, pdf).
 
@@ -424,23 +529,26 @@ def render(
     extra = [*(option or []), *([f"stages={stages}"] if stages is not None else [])]
     raise typer.Exit(
         run_render(
-            paths,
+            required_paths(paths, stdin_filename, "render"),
             output_format,
             output,
             extra,
             max_size=max_file_size_option(max_file_size),
             jobs=jobs,
             quiet=quiet,
+            stdin_filename=stdin_filename,
+            respect_gitignore=not no_ignore,
         )
     )
 
 
-@app.command()
+@app.command(cls=Command)
 def formats(
     as_json: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Also list each format's options.")
     ] = False,
+    debug: Debug = False,
 ) -> None:
     """List the output formats of 'journeyctl render': name, aliases, extension, what they need."""
     from journeyctl.renderers.command import run_formats
@@ -448,10 +556,10 @@ def formats(
     raise typer.Exit(run_formats(as_json=as_json, verbose=verbose))
 
 
-@app.command()
+@app.command(cls=Command)
 def init(
     directory: Annotated[
-        str, typer.Argument(metavar="[DIR]", help="Where to lay out the repository (created if missing).")
+        str, typer.Argument(metavar="DIR", help="Where to lay out the repository (created if missing).")
     ] = ".",
     force: Annotated[
         bool,
@@ -461,6 +569,7 @@ def init(
             "settings, the schema copy); maps, shared files and .journeyctl.yaml are never replaced.",
         ),
     ] = False,
+    debug: Debug = False,
 ) -> None:
     """Start a repository of journey maps: config, a starter map, shared personas, CI, editor settings.
 
@@ -472,11 +581,15 @@ def init(
     raise typer.Exit(run_init(directory, force=force))
 
 
-@app.command()
+@app.command(cls=Command)
 def new(
     template: Annotated[
         str,
-        typer.Argument(metavar="[TEMPLATE]", help="blank, retail-purchase, saas-onboarding or support-case."),
+        typer.Argument(
+            metavar="TEMPLATE",
+            help="blank, retail-purchase, saas-onboarding or support-case.",
+            autocompletion=complete.templates,
+        ),
     ] = "blank",
     list_templates: Annotated[bool, typer.Option("--list", help="List the templates and exit.")] = False,
     title: Annotated[str | None, typer.Option("--title", metavar="TEXT", help="The map's title.")] = None,
@@ -511,6 +624,7 @@ def new(
             help="File or directory to write (default: <id>.yaml here; '-' for stdout). Never overwritten.",
         ),
     ] = None,
+    debug: Debug = False,
 ) -> None:
     """Write a new journey map from a template; `journeyctl lint` on it lists what is left to fill in.
 
@@ -532,9 +646,9 @@ def new(
     )
 
 
-@app.command("fmt")
+@app.command("fmt", cls=Command)
 def fmt_command(
-    paths: Paths,
+    paths: Paths = None,
     check: Annotated[
         bool, typer.Option("--check", help="Write nothing; list the files that would change (exit 1 if any).")
     ] = False,
@@ -548,9 +662,12 @@ def fmt_command(
             help="Skip named files that are not journey maps (for pre-commit, which passes every YAML file).",
         ),
     ] = False,
+    stdin_filename: StdinFilename = None,
+    no_ignore: NoIgnore = False,
     max_file_size: MaxFileSize = None,
     jobs: Jobs = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line on stderr.")] = False,
+    debug: Debug = False,
 ) -> None:
     """Format journey maps: canonical key order and layout, comments kept, data unchanged.
 
@@ -562,28 +679,33 @@ def fmt_command(
 
     raise typer.Exit(
         run_fmt(
-            paths,
+            required_paths(paths, stdin_filename, "format"),
             check=check,
             diff=show_diff,
             max_size=max_file_size_option(max_file_size),
             jobs=jobs,
             skip_non_maps=skip_non_maps,
             quiet=quiet,
+            stdin_filename=stdin_filename,
+            respect_gitignore=not no_ignore,
         )
     )
 
 
-@app.command()
+@app.command(cls=Command)
 def preview(
     path: Annotated[
         str, typer.Argument(metavar="PATH", help="A map file, or a directory of maps (served as a site).")
     ],
     port: Annotated[
         int,
-        typer.Option("--port", "-p", min=0, max=65535, help="Port on 127.0.0.1 (0 picks a free one)."),
+        typer.Option(
+            "--port", "-p", min=0, max=65535, metavar="PORT", help="Port on 127.0.0.1 (0 picks a free one)."
+        ),
     ] = 8765,
     open_browser: Annotated[bool, typer.Option("--open", help="Open the page in the web browser.")] = False,
     max_file_size: MaxFileSize = None,
+    debug: Debug = False,
 ) -> None:
     """Serve maps as HTML on 127.0.0.1, re-rendered on every save; the browser reloads by itself.
 
@@ -598,7 +720,7 @@ def preview(
     )
 
 
-@app.command("import")
+@app.command("import", cls=Command)
 def import_command(
     source: Annotated[
         str | None,
@@ -643,6 +765,7 @@ def import_command(
     ] = None,
     list_formats: Annotated[bool, typer.Option("--list", help="List the source formats and exit.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
+    debug: Debug = False,
 ) -> None:
     """Import journeys from Mermaid journey diagrams or CSV (journey-map spreadsheets) as maps.
 
@@ -668,10 +791,37 @@ def import_command(
     )
 
 
+@app.command(cls=Command)
+def completion(
+    shell: Annotated[
+        str,
+        typer.Argument(metavar="SHELL", help="bash, zsh or fish.", autocompletion=complete.shells),
+    ],
+    install: Annotated[
+        bool,
+        typer.Option(
+            "--install",
+            help="Write the script where the shell finds it (bash-completion's or fish's user "
+            "directory; ~/.zfunc for zsh) instead of printing it.",
+        ),
+    ] = False,
+    debug: Debug = False,
+) -> None:
+    """Print the shell completion script for bash, zsh or fish (or --install it).
+
+    Load it for this shell with `source <(journeyctl completion bash)` (zsh: the
+    same after compinit; fish: `journeyctl completion fish | source`). Exit 0, or
+    2 for an unknown shell.
+    """
+    raise typer.Exit(complete.run_completion(shell, install=install))
+
+
 def run(args: list[str]) -> int:
     """Run the CLI with ``args``; returns the exit code instead of exiting."""
     from journeyctl.output import flush_stdout, stream_write_error
 
+    _state["debug"] = False
+    complete.prepare()
     try:
         try:
             app(args=args, prog_name="journeyctl", standalone_mode=True)
@@ -692,6 +842,18 @@ def run(args: list[str]) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+    except PluginFailure as exc:
+        if _state["debug"]:
+            import traceback
+
+            traceback.print_exc()
+        name = exc.plugin.split(" ")[0]
+        sys.stderr.write(
+            f"journeyctl: {exc.message}\n"
+            f"This is a bug in the plugin {name}, not in journeyctl: please report it to the plugin's "
+            f"authors (--debug shows the traceback). Meanwhile --ignore {exc.code} skips the rule.\n"
+        )
+        return EXIT_INTERNAL
     except Exception as exc:  # an unexpected exception is a bug, not a user's mistake
         written = stream_write_error(exc) if isinstance(exc, OSError) else None
         if written is not None:  # stdout of a command that does not guard its own writes

@@ -1,11 +1,12 @@
 """Project configuration: ``.journeyctl.yaml`` or ``[tool.journeyctl]`` in ``pyproject.toml``.
 
-The configuration is found by walking up from the working directory to the
-repository root (the first directory holding ``.git``); in each directory a
+Each file's configuration is found by walking up from the file's own directory
+to the repository root (the first directory holding ``.git``), so two
+subprojects of one repository can each have theirs; in each directory a
 ``.journeyctl.yaml`` (or ``.yml``) wins over a ``pyproject.toml`` that has a
-``[tool.journeyctl]`` table. ``--config PATH`` names one explicitly. Globs in
-``exclude`` and ``per-file-ignores`` are relative to the directory of the
-configuration file. Every mistake is a located ``ConfigError`` (exit 2).
+``[tool.journeyctl]`` table. ``--config PATH`` names one for every file.
+Globs in ``exclude`` and ``per-file-ignores`` are relative to the directory of
+the configuration file. Every mistake is a located ``ConfigError`` (exit 2).
 
 Keys (all optional)::
 
@@ -81,6 +82,8 @@ class ActiveRule:
     options: RuleOptions
     #: "map" rules check one loaded map; "project" rules every map of a run (lint/project.py).
     scope: str = "map"
+    #: Where the rule comes from: "journeyctl", or "plugin DIST VERSION" for a plugin's rule.
+    origin: str = "journeyctl"
 
 
 @dataclass(frozen=True)
@@ -189,15 +192,23 @@ def _has_journeyctl_table(path: Path) -> bool:
     return bool(re.search(r"^\s*\[\s*tool\s*\.\s*journeyctl\s*[\].]", text, re.MULTILINE))
 
 
+#: A configuration file is a few hundred bytes; anything past this is not one.
+MAX_CONFIG_SIZE = 1024 * 1024
+
+
 def read_config(path: str | Path) -> ConfigDocument:
     """Parse a ``.journeyctl.yaml`` or the ``[tool.journeyctl]`` table of a ``pyproject.toml``."""
+    from journeyctl.loader import read_file
+
     display = _display_path(path)
+    if not os.path.lexists(path):
+        raise ConfigError(f"configuration file {display} does not exist")
     try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(f"configuration file {display} does not exist") from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read configuration file {display}: {exc.strerror}") from None
+        # The map reader's rules hold for configuration too: a regular file
+        # only (a FIFO would block, /dev/zero never ends), read up to a cap.
+        data = read_file(path, max_size=MAX_CONFIG_SIZE)
+    except JourneyError as exc:
+        raise ConfigError(f"cannot read configuration file {display}: {exc.message}") from None
     if Path(path).name == "pyproject.toml" or Path(path).suffix == ".toml":
         return _read_toml(data, display)
     return _read_yaml(data, display)
@@ -362,6 +373,62 @@ def load_lint_config(
     return build_lint_config(document, overrides)
 
 
+class ConfigResolver:
+    """The lint configuration of each file: the nearest configuration file above it, built once.
+
+    With ``config_path`` every file gets that file's configuration, and with
+    ``isolated`` the defaults; otherwise each directory is looked up once and
+    each configuration file read and built once, however many maps it governs.
+    """
+
+    def __init__(
+        self,
+        overrides: Overrides | None = None,
+        *,
+        config_path: str | Path | None = None,
+        isolated: bool = False,
+    ) -> None:
+        self.overrides = overrides or Overrides()
+        self._fixed: LintConfig | None = None
+        if config_path is not None:
+            self._fixed = build_lint_config(read_config(config_path), self.overrides)
+        elif isolated:
+            self._fixed = build_lint_config(None, self.overrides)
+        self._found: dict[str, Path | None] = {}
+        self._built: dict[Path | None, LintConfig] = {}
+
+    @classmethod
+    def fixed(cls, config: LintConfig) -> ConfigResolver:
+        """A resolver that gives every file ``config``."""
+        resolver = cls()
+        resolver._fixed = config
+        return resolver
+
+    def for_directory(self, directory: str) -> LintConfig:
+        """The configuration of the files in ``directory``."""
+        if self._fixed is not None:
+            return self._fixed
+        key = os.path.abspath(directory)
+        if key not in self._found:
+            self._found[key] = find_config(key)
+        found = self._found[key]
+        config = self._built.get(found)
+        if config is None:
+            document = read_config(found) if found is not None else None
+            config = self._built[found] = build_lint_config(document, self.overrides)
+        return config
+
+    def for_path(self, path: str) -> LintConfig:
+        """The configuration of the file at ``path`` (found from its directory upward)."""
+        return self.for_directory(os.path.dirname(path) or ".")
+
+    def configs(self) -> list[LintConfig]:
+        """Every configuration given out so far, in the order they were first needed."""
+        if self._fixed is not None:
+            return [self._fixed]
+        return list(self._built.values())
+
+
 def _string_list(document: ConfigDocument | None, key: str, value: Any) -> list[str]:
     """A list of strings (a comma-separated string is accepted too)."""
     if isinstance(value, str):
@@ -427,7 +494,13 @@ def build_lint_config(
         )
         active.append(
             ActiveRule(
-                code, rule.name, severities.get(code, rule.severity), rule.check, options_model, rule.scope
+                code,
+                rule.name,
+                severities.get(code, rule.severity),
+                rule.check,
+                options_model,
+                scope=rule.scope,
+                origin=f"{rule.origin} {rule.version}" if rule.version else rule.origin,
             )
         )
     engine_severity: dict[str, Severity] = {

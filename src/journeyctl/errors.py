@@ -13,8 +13,11 @@
     +-- OutputError              an output that cannot be written, or may not be (it is an
                                  input, a symbolic link, a read-only file, a directory...)
 
+    PluginFailure                not a JourneyError: a plugin raised (a bug in that plugin)
+
 The CLI catches JourneyError in one place, prints it and exits 2 (or 1 where a
-command documents that invalid maps are findings). Anything else is a bug.
+command documents that invalid maps are findings). A PluginFailure exits 3
+naming the plugin's distribution. Anything else is a bug in journeyctl.
 """
 
 from __future__ import annotations
@@ -109,3 +112,21 @@ class OutputError(JourneyError):
     def __init__(self, path: str, message: str, *, hint: str | None = None) -> None:
         super().__init__(message, Location(path), hint=hint)
         self.path = path
+
+
+class PluginFailure(Exception):
+    """Code from another distribution (a plugin rule) raised: that plugin's bug, not the user's or ours.
+
+    ``plugin`` is the distribution's name (and version), as the user would
+    report it to the plugin's authors; ``code`` is what ``--ignore`` takes to
+    get going meanwhile.
+    """
+
+    def __init__(self, message: str, plugin: str, code: str) -> None:
+        super().__init__(message, plugin, code)  # all in args: it crosses process boundaries pickled
+        self.message = message
+        self.plugin = plugin
+        self.code = code
+
+    def __str__(self) -> str:
+        return self.message

@@ -45,13 +45,13 @@ class FormatResult:
 def format_candidate(candidate: Candidate, max_size: int | None, skip_non_maps: bool) -> FormatResult:
     """Validate and format one file (nothing is written here)."""
     from journeyctl.fmt import FormatterBug, format_text
-    from journeyctl.loader import is_shared_file, load_bytes, load_shared_bytes, read_journey_file
+    from journeyctl.loader import is_shared_file, load_bytes, load_shared_bytes
     from journeyctl.yamlsource import decode
 
     path = candidate.path
     try:
         skip_others = not candidate.explicit or skip_non_maps
-        data = read_journey_file(path, max_size=max_size, skip_others=skip_others)
+        data = candidate.read(max_size=max_size, skip_others=skip_others)
         if data is None:
             return FormatResult(path, skipped=True)
         if is_shared_file(data) and b"\njourneyctl:" not in b"\n" + data:
@@ -109,13 +109,20 @@ def run_fmt(
     jobs: int | None = None,
     skip_non_maps: bool = False,
     quiet: bool = False,
+    stdin_filename: str | None = None,
+    respect_gitignore: bool = True,
 ) -> int:
-    """Format ``paths`` (or, with ``check``/``diff``, only say what would change); the exit code."""
-    from journeyctl.output import print_error, write_atomic
+    """Format ``paths`` (or, with ``check``/``diff``, only say what would change); the exit code.
 
-    if not paths:
-        raise UsageError("give journey map files or directories to format")
-    candidates = discover(paths)
+    Standard input (``-``) is formatted to standard output, never to a file; with
+    ``check`` or ``diff`` it is only looked at, as files are.
+    """
+    from journeyctl.output import print_error, write_atomic, write_stdout
+
+    if not paths and stdin_filename is None:
+        raise UsageError("give journey map files or directories to format ('-' for standard input)")
+    candidates = discover(paths, stdin_filename=stdin_filename, respect_gitignore=respect_gitignore)
+    from_stdin = len(candidates) == 1 and candidates[0].data is not None
     with batch_gc():
         results = list(parallel_map(_Formatter(max_size, skip_non_maps), candidates, jobs, describe=_path))
     checked = [result for result in results if not result.skipped]
@@ -137,12 +144,22 @@ def run_fmt(
             "This is a bug in journeyctl fmt; please report it with the file.\n"
         )
     looking = check or diff
+    if from_stdin and not looking:
+        # The map is the output (an editor replaces its buffer with it): formatted, or as it
+        # came when it is not a map; nothing when it has errors, so the buffer is kept.
+        result = results[0]
+        text = candidates[0].data if result.skipped else None
+        if not result.skipped and not result.errors and result.bug is None:
+            text = result.formatted.encode("utf-8")
+        if text is not None:
+            write_stdout(text)
+        quiet = True
     for result in changed:
         if diff:
             sys.stdout.write(unified_diff(result))
         elif check:
             sys.stdout.write(f"Would reformat: {result.path}\n")
-        else:
+        elif not from_stdin:
             write_atomic(result.path, result.formatted.encode("utf-8"))
     if not quiet:
         sys.stderr.write(

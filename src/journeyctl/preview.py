@@ -338,7 +338,9 @@ def run_preview(
     import watchfiles
 
     if not os.path.exists(path):
-        raise UsageError(f"{path}: no such file or directory")
+        from journeyctl.walk import no_such_path
+
+        raise no_such_path(path)
 
     def write(text: str) -> None:
         sys.stderr.write(text)

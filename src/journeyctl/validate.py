@@ -20,11 +20,11 @@ class FileResult:
 
 
 def check_candidate(candidate: Candidate, max_size: int | None) -> FileResult:
-    from journeyctl.loader import is_shared_file, load_bytes, load_shared_bytes, read_journey_file
+    from journeyctl.loader import is_shared_file, load_bytes, load_shared_bytes
 
     path = candidate.path
     try:
-        data = read_journey_file(path, max_size=max_size, skip_others=not candidate.explicit)
+        data = candidate.read(max_size=max_size, skip_others=not candidate.explicit)
         if data is None:
             return FileResult(path, skipped=True)
         if is_shared_file(data) and b"\njourneyctl:" not in b"\n" + data:
@@ -64,9 +64,11 @@ def validate_paths(
     max_size: int | None,
     jobs: int | None = None,
     excludes: Sequence[str] = (),
+    stdin_filename: str | None = None,
+    respect_gitignore: bool = True,
 ) -> Iterator[FileResult]:
-    """Results for every candidate file under ``paths``, in discovery order."""
-    candidates = discover(paths, excludes)
+    """Results for every candidate file under ``paths`` (``-``: standard input), in discovery order."""
+    candidates = discover(paths, excludes, stdin_filename=stdin_filename, respect_gitignore=respect_gitignore)
     with batch_gc():
         yield from parallel_map(
             _Checker(max_size), candidates, jobs, prepare=_build_models, describe=_candidate_path

@@ -115,7 +115,7 @@ def test_output_file_is_plain_text(
 ) -> None:
     monkeypatch.delenv("NO_COLOR")
     monkeypatch.setenv("FORCE_COLOR", "1")
-    run(["diff", *pair, "--output-file", "out/report.txt"])
+    run(["diff", *pair, "--output", "out/report.txt"])
     assert capsys.readouterr().out == ""
     written = Path("out/report.txt").read_text(encoding="utf-8")
     assert not ANSI.search(written)

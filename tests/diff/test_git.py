@@ -280,7 +280,7 @@ def test_usage_and_input_errors_exit_2(repo: Path, arguments: list[str], message
 
 
 def test_markdown_to_file(repo: Path) -> None:
-    result = journeyctl(repo, "diff", "v1", "v2", "--format", "md", "--output-file", "out/diff.md")
+    result = journeyctl(repo, "diff", "v1", "v2", "--format", "md", "--output", "out/diff.md")
     assert result.returncode == 1 and result.stdout == ""
     text = (repo / "out" / "diff.md").read_text(encoding="utf-8")
     assert text.startswith("## Journey map changes")

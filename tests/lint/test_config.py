@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from journeyctl.config import (
+    ConfigResolver,
     LintConfig,
     Overrides,
     build_lint_config,
@@ -161,3 +162,32 @@ def test_engine_rules_can_be_configured_but_invalid_map_stays_an_error() -> None
     assert config.engine_severity == {"JM000": "error", "JM001": "error"}
     ignored = config_from_yaml("ignore: [JM0]\n")
     assert ignored.engine_severity == {"JM000": "error"}
+
+
+def test_each_file_gets_the_configuration_nearest_above_it(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".journeyctl.yaml").write_text("select: [JM101]\n")
+    (tmp_path / "app" / "deep").mkdir(parents=True)
+    (tmp_path / "app" / ".journeyctl.yaml").write_text("select: [JM102]\nfail-on: error\n")
+    (tmp_path / "web").mkdir()
+    resolver = ConfigResolver(Overrides(ignore=["JM102"]))
+    top = resolver.for_path(str(tmp_path / "a.yaml"))
+    app = resolver.for_path(str(tmp_path / "app" / "deep" / "b.yaml"))
+    assert top.codes == {"JM101"}
+    assert app.codes == frozenset()  # the command line's --ignore applies under every configuration
+    assert app.fail_on == "error"
+    assert resolver.for_path(str(tmp_path / "web" / "c.yaml")) is top  # built once, shared
+    assert resolver.for_path(str(tmp_path / "app" / "d.yaml")) is app
+    assert resolver.configs() == [top, app]
+
+
+def test_config_and_isolated_give_every_file_one_configuration(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / ".journeyctl.yaml").write_text("select: [JM102]\n")
+    named = tmp_path / "named.yaml"
+    named.write_text("select: [JM103]\n")
+    explicit = ConfigResolver(config_path=named)
+    assert explicit.for_path(str(tmp_path / "app" / "m.yaml")).codes == {"JM103"}
+    isolated = ConfigResolver(isolated=True)
+    assert isolated.for_path(str(tmp_path / "app" / "m.yaml")).source is None

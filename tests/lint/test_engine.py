@@ -209,3 +209,27 @@ def test_the_examples_lint_without_errors() -> None:
     reports = list(lint_paths([str(examples)], jobs=1))
     assert reports
     assert not [f for r in reports for f in r.findings if f.code == "JM000"]
+
+
+def _plugin_check(loaded: object, options: object) -> list[object]:
+    raise KeyError("stages")
+
+
+def test_a_plugin_rule_that_raises_names_its_distribution(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from journeyctl.errors import PluginFailure
+
+    config = build_lint_config(None, Overrides(select=["JM101"]))
+    plugin_rule = replace(config.rules[0], check=_plugin_check, origin="plugin acme-rules 1.2.0")
+    broken = replace(config, rules=(plugin_rule,))
+    for number in range(40):  # enough files for the worker pool
+        (tmp_path / f"m{number:02}.yaml").write_text(two_gaps_text())
+    with pytest.raises(PluginFailure) as raised:
+        list(lint_paths([str(tmp_path)], broken, jobs=2))
+    failure = raised.value
+    assert (failure.plugin, failure.code) == ("acme-rules 1.2.0", "JM101")
+    assert failure.message.startswith(
+        "rule JM101 (stage-without-touchpoints) from plugin acme-rules 1.2.0 failed on "
+    )
+    assert failure.message.endswith(".yaml: KeyError: 'stages'")

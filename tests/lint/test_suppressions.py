@@ -11,7 +11,7 @@ import yaml
 from journeyctl.config import Overrides, build_lint_config
 from journeyctl.lint.engine import lint_candidate
 from journeyctl.lint.registry import get_registry
-from journeyctl.lint.suppressions import ALL, scan
+from journeyctl.lint.suppressions import ALL, SuppressionIndex, scan
 from journeyctl.walk import Candidate
 
 from .helpers import HERE
@@ -106,3 +106,18 @@ def test_thousands_of_comments_on_one_line_cost_linear_time(tmp_path: Path) -> N
     assert [(f.code, f.location.line) for f in report.findings] == [("JM101", 5)] + [("JM001", 6)] * 10_000
     assert report.findings[1].location.col == 14
     assert report.findings[-1].location.col == 14 + 29 * 9_999
+
+
+def test_scan_resolves_prefixes_and_reads_directives_in_any_case() -> None:
+    known = get_registry().code_map()
+    text = "journeyctl: 1\nid: m  # JourneyCtl: DISABLE=jm10, stale-map, JM99\n# journeyctl: disable JM101\n"
+    prefixed, forgot = scan(text, "m.yaml", known)
+    assert prefixed.codes == ("JM504",)
+    assert [(prefix, sorted(codes)) for prefix, codes in prefixed.prefixes] == [
+        ("JM10", sorted(code for code in get_registry().codes if code.startswith("JM10")))
+    ]
+    assert prefixed.unknown == ("JM99",)
+    index = SuppressionIndex([prefixed])
+    assert index.silence("JM103", 2) and not index.silence("JM201", 2)
+    assert prefixed.used == {"JM10"}  # what the unused report looks for: the prefix as written
+    assert (forgot.codes, forgot.missing_equals) == ((ALL,), "JM101")

@@ -59,7 +59,7 @@ def exit_code(report: DiffReport, fail_on: str) -> int:
 
 
 def file_console(buffer: io.StringIO) -> Console:
-    """A console writing plain text (no colour, wide lines) into ``buffer``, for --output-file."""
+    """A console writing plain text (no colour, wide lines) into ``buffer``, for -o/--output."""
     from rich.console import Console
 
     return Console(file=buffer, color_system=None, width=1000, highlight=False, emoji=False)

@@ -230,7 +230,9 @@ def plan_from_arguments(arguments: Sequence[str], forced_paths: int = 0) -> Plan
         base = git.merge_base(_commit(old), _commit(new), top) if symmetric else _commit(old)
         return _git_plan(top, base, old, _commit(new), new, paths)
     if not revisions:
-        if len(paths) == 2 and all(os.path.isfile(path) for path in paths):
+        # A special file (a FIFO, /dev/zero) still counts as a file here, so the
+        # reader says what is wrong with it instead of this saying it is no form.
+        if len(paths) == 2 and all(os.path.exists(path) and not os.path.isdir(path) for path in paths):
             return _file_plan(paths[0], paths[1])
         if paths:
             # Paths alone are not a form: comparing HEAD with the working tree here would

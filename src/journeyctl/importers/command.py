@@ -81,8 +81,10 @@ def run_import(
     from journeyctl.lint.engine import lint_map
     from journeyctl.loader import load_bytes, read_file
     from journeyctl.output import print_error, write_atomic
+    from journeyctl.walk import check_paths_exist
     from journeyctl.yamlsource import decode
 
+    check_paths_exist([source])  # a misspelt name: "no such file", with the nearest name
     importer = get_importer(source_format) if source_format else importer_for(source)
     parsed_options = parse_options(importer, {k: v for k, v in (options or {}).items() if v is not None})
     text = decode(read_file(source), source)

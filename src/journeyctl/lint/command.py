@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from journeyctl.errors import UsageError
+from journeyctl.terminal import make_console, wants_color
 
 #: Show a progress bar (on a terminal) from this many files on.
 PROGRESS_THRESHOLD = 200
-COLOR_CHOICES = ("auto", "always", "never")
 
 
 @dataclass
@@ -43,40 +43,10 @@ class LintOptions:
     force_exclude: bool = False
     skip_non_maps: bool = False
     quiet: bool = False
-
-
-def make_console(color: str, *, stderr: bool = False) -> Any:
-    """A rich console for this run: ``--color`` wins, else NO_COLOR / FORCE_COLOR / the terminal."""
-    from rich.console import Console
-
-    if color not in COLOR_CHOICES:
-        raise UsageError(f"--color must be auto, always or never, not {color!r}")
-    kwargs: dict[str, Any] = {"stderr": stderr, "highlight": False, "soft_wrap": True}
-    if color == "always":
-        kwargs["force_terminal"] = True
-        kwargs["no_color"] = False
-        kwargs["color_system"] = "standard"
-    elif color == "never" or os.environ.get("NO_COLOR"):
-        # NO_COLOR wins over FORCE_COLOR, and means no styling codes at all.
-        kwargs["color_system"] = None
-    return Console(**kwargs)
-
-
-def wants_color(color: str, stream: Any) -> bool:
-    """Whether to colour ``stream``: ``--color`` wins, then NO_COLOR, FORCE_COLOR, a terminal.
-
-    Decided without rich, so that uncoloured runs (CI, pipes, files) never import it.
-    """
-    if color not in COLOR_CHOICES:
-        raise UsageError(f"--color must be auto, always or never, not {color!r}")
-    if color != "auto":
-        return color == "always"
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"
+    #: The name of the map read from standard input (``-``): for messages, globs and its configuration.
+    stdin_filename: str | None = None
+    #: Walk directories without honouring .gitignore files.
+    no_ignore: bool = False
 
 
 def print_styled(lines: Sequence[Sequence[tuple[str, str]]], color: str) -> None:
@@ -93,7 +63,7 @@ def print_styled(lines: Sequence[Sequence[tuple[str, str]]], color: str) -> None
 
 def run_lint(options: LintOptions) -> int:
     """Lint, print the report, return the exit code (0 or 1)."""
-    from journeyctl.config import Overrides, load_lint_config
+    from journeyctl.config import ConfigResolver, Overrides, fails
     from journeyctl.lint.engine import discover_candidates, lint_paths
     from journeyctl.lint.formats import FORMATS, make_report, render, text_lines
     from journeyctl.lint.registry import get_registry
@@ -111,15 +81,24 @@ def run_lint(options: LintOptions) -> int:
         exclude=options.exclude,
         fail_on=options.fail_on,
     )
-    config = load_lint_config(options.config, overrides, isolated=options.isolated)
-    paths = options.paths or ["."]
-    candidates = discover_candidates(paths, config, force_exclude=options.force_exclude)
+    # Each file is linted with the configuration found from its own directory upward.
+    resolver = ConfigResolver(overrides, config_path=options.config, isolated=options.isolated)
+    paths = options.paths if options.paths or options.stdin_filename is not None else ["."]
+    candidates = discover_candidates(
+        paths,
+        resolver,
+        force_exclude=options.force_exclude,
+        stdin_filename=options.stdin_filename,
+        respect_gitignore=not options.no_ignore,
+    )
     to_file = options.output_file is not None and options.output_file != "-"
     if to_file:
-        _check_output_file(str(options.output_file), [c.path for c in candidates], config.source)
+        sources = {resolver.for_path(c.path).source for c in candidates}
+        config_files = sorted(source for source in sources if source is not None)
+        _check_output_file(str(options.output_file), [c.path for c in candidates], config_files)
     reports = lint_paths(
         paths,
-        config,
+        resolver,
         jobs=options.jobs,
         max_size=options.max_size,
         skip_non_maps=options.skip_non_maps,
@@ -128,6 +107,7 @@ def run_lint(options: LintOptions) -> int:
     findings = []
     files: list[str] = []
     facts = []
+    failed = False
     progress = _progress(len(candidates), options)
     try:
         for file_report in reports:
@@ -138,22 +118,33 @@ def run_lint(options: LintOptions) -> int:
             files.append(file_report.path)
             findings.extend(file_report.findings)
             facts.append(file_report.facts)
+            failed = failed or any(fails(f.severity, file_report.fail_on) for f in file_report.findings)
     finally:
         if progress is not None:
             progress[0].stop()
-    if config.has_project_rules:
-        # Rules that see every map run here, in this process, once every file is done:
-        # the facts arrive in discovery order, so a parallel run gives a serial run's output.
+    # Rules that see every map run here, in this process, once every file is done: the facts
+    # arrive in discovery order, so a parallel run gives a serial run's output. They follow the
+    # configuration of the directory the run starts in (a project has one set of such rules).
+    project_config = resolver.for_directory(".")
+    if project_config.has_project_rules:
         from journeyctl.lint.project import project_findings
 
-        findings.extend(project_findings(facts, config))
-    if not files and not options.skip_non_maps:
+        project = project_findings(facts, project_config)
+        findings.extend(project)
+        failed = failed or any(fails(f.severity, project_config.fail_on) for f in project)
+    from_stdin = bool(candidates) and candidates[0].data is not None
+    # Standard input that --force-exclude left out is not a mistake (an editor lints every buffer).
+    excluded_stdin = not candidates and (options.stdin_filename is not None or paths == ["-"])
+    if excluded_stdin:
+        return 0
+    if not files and not options.skip_non_maps and not from_stdin:
         raise UsageError(
             "no journey map files found in "
             + ", ".join(paths)
             + " (a map is a .yaml/.yml file with a top-level 'journeyctl: 1')"
         )
-    report = make_report(findings, files, config, get_registry())
+    configs = resolver.configs() or [resolver.for_directory(".")]
+    report = make_report(findings, files, configs, get_registry(), failed=failed)
     from journeyctl.output import stdout_errors, write_output, write_stdout
 
     if options.format == "text" and options.output_file is None:
@@ -173,11 +164,11 @@ def run_lint(options: LintOptions) -> int:
     return 1 if report.failed else 0
 
 
-def _check_output_file(output: str, maps: Sequence[str], config_file: str | None) -> None:
-    """Before linting: refuse ``-o`` onto a file this run reads (a map, the configuration) or cannot write."""
+def _check_output_file(output: str, maps: Sequence[str], config_files: Sequence[str]) -> None:
+    """Before linting: refuse ``-o`` onto a file this run reads (a map, a configuration) or cannot write."""
     from journeyctl.output import inspect_output, refuse_inputs
 
-    refuse_inputs([output], [*maps, *([config_file] if config_file else [])])
+    refuse_inputs([output], [*maps, *config_files])
     inspect_output(output)
 
 

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from journeyctl.config import LintConfig
-from journeyctl.errors import JourneyError, LoadError, MapInvalid
+from journeyctl.config import ConfigResolver, LintConfig
+from journeyctl.errors import JourneyError, LoadError, MapInvalid, PluginFailure
 from journeyctl.lint.api import Finding
 from journeyctl.lint.registry import INVALID_MAP, UNUSED_SUPPRESSION
 from journeyctl.location import Location
@@ -27,7 +27,10 @@ if TYPE_CHECKING:
 
 
 class RuleCrashed(Exception):
-    """A rule raised instead of yielding findings: a bug in the rule (exit 3), named precisely."""
+    """A built-in rule raised instead of yielding findings: a bug in journeyctl (exit 3), named precisely.
+
+    A plugin's rule that raises is a ``PluginFailure`` instead, naming its distribution.
+    """
 
 
 @dataclass
@@ -39,6 +42,8 @@ class FileReport:
     skipped: bool = False
     #: What project rules need of the file (lint/project.py), when any project rule runs.
     facts: Facts | None = None
+    #: The ``fail-on`` of the file's own configuration (files may be governed by different ones).
+    fail_on: str = "warning"
 
 
 def finding_key(finding: Finding) -> tuple[str, int, int, str, str]:
@@ -89,6 +94,13 @@ def lint_map(loaded: LoadedMap, config: LintConfig | None = None) -> list[Findin
         except JourneyError:
             raise
         except Exception as exc:
+            if rule.origin != "journeyctl":
+                raise PluginFailure(
+                    f"rule {rule.code} ({rule.name}) from {rule.origin} failed on {loaded.path}: "
+                    f"{type(exc).__name__}: {exc}",
+                    rule.origin.removeprefix("plugin "),
+                    rule.code,
+                ) from exc
             raise RuleCrashed(
                 f"rule {rule.code} ({rule.name}) failed on {loaded.path}: {type(exc).__name__}: {exc}"
             ) from exc
@@ -169,12 +181,19 @@ def lint_candidate(
     candidate: Candidate, config: LintConfig, max_size: int | None, skip_non_maps: bool = False
 ) -> FileReport:
     """Lint one discovered file (not a journey map and not named explicitly: skipped)."""
-    from journeyctl.loader import is_shared_file, load_bytes, load_shared_bytes, read_journey_file
+    report = _lint_candidate(candidate, config, max_size, skip_non_maps)
+    report.fail_on = config.fail_on
+    return report
+
+
+def _lint_candidate(
+    candidate: Candidate, config: LintConfig, max_size: int | None, skip_non_maps: bool
+) -> FileReport:
+    from journeyctl.loader import is_shared_file, load_bytes, load_shared_bytes
 
     path = candidate.path
     try:
-        skip_others = skip_non_maps or not candidate.explicit
-        data = read_journey_file(path, max_size=max_size, skip_others=skip_others)
+        data = candidate.read(max_size=max_size, skip_others=skip_non_maps or not candidate.explicit)
         if data is None:
             return FileReport(path, skipped=True)
         if is_shared_file(data) and b"\njourneyctl:" not in b"\n" + data:
@@ -199,14 +218,24 @@ def lint_candidate(
 
 @dataclass(frozen=True)
 class _Linter:
-    """Lints one candidate with a run's settings; the pool's forked workers inherit it as it is."""
+    """Lints one file with its configuration; the pool's forked workers inherit it as it is.
 
-    config: LintConfig
+    Each item is a file and the index of its configuration in ``configs``.
+    """
+
+    configs: tuple[LintConfig, ...]
     max_size: int | None
     skip_non_maps: bool
 
-    def __call__(self, candidate: Candidate) -> FileReport:
-        return lint_candidate(candidate, self.config, self.max_size, self.skip_non_maps)
+    def __call__(self, item: tuple[Candidate, int]) -> FileReport:
+        candidate, index = item
+        return lint_candidate(candidate, self.configs[index], self.max_size, self.skip_non_maps)
+
+
+def _resolver(config: LintConfig | ConfigResolver | None) -> ConfigResolver:
+    if isinstance(config, ConfigResolver):
+        return config
+    return ConfigResolver.fixed(config or default_config())
 
 
 def build_models() -> None:
@@ -215,36 +244,51 @@ def build_models() -> None:
     import journeyctl.model  # noqa: F401
 
 
-def _candidate_path(candidate: Candidate) -> str:
-    return candidate.path
+def _item_path(item: tuple[Candidate, int]) -> str:
+    return item[0].path
 
 
 def discover_candidates(
-    paths: Sequence[str], config: LintConfig, *, force_exclude: bool = False
+    paths: Sequence[str],
+    config: LintConfig | ConfigResolver | None = None,
+    *,
+    force_exclude: bool = False,
+    stdin_filename: str | None = None,
+    respect_gitignore: bool = True,
 ) -> list[Candidate]:
-    """Files to lint under ``paths``, without those the configuration excludes."""
+    """Files to lint under ``paths``, without those their configuration excludes.
+
+    Each walked file or directory is judged by the configuration of the
+    directory it is in (``config`` may be one configuration for every file, or
+    a resolver that finds each file's own); files named on the command line,
+    standard input among them, are judged only with ``force_exclude``.
+    """
+    import dataclasses
     import os
 
-    from journeyctl.walk import Candidate, discover
+    from journeyctl.walk import discover
 
-    same_root = os.path.abspath(config.root) == os.getcwd()
-    # walk.discover matches globs against paths as walked; they equal the
-    # configuration's relative paths only when the configuration is here.
-    candidates = discover(paths, config.exclude if same_root else ())
+    resolver = _resolver(config)
+
+    def excluded(path: str) -> bool:
+        return resolver.for_path(path).is_excluded(path)
+
+    candidates = discover(
+        paths, stdin_filename=stdin_filename, skip=excluded, respect_gitignore=respect_gitignore
+    )
     # "./maps/a.yaml" reads better (and matches globs) as "maps/a.yaml".
     candidates = [
-        Candidate(os.path.normpath(c.path), c.explicit) if c.path.startswith("./") else c for c in candidates
+        dataclasses.replace(c, path=os.path.normpath(c.path)) if c.path.startswith("./") else c
+        for c in candidates
     ]
-    if config.exclude:
-        candidates = [
-            c for c in candidates if (c.explicit and not force_exclude) or not config.is_excluded(c.path)
-        ]
+    if force_exclude:
+        candidates = [c for c in candidates if not (c.explicit and excluded(c.path))]
     return candidates
 
 
 def lint_paths(
     paths: Sequence[str],
-    config: LintConfig | None = None,
+    config: LintConfig | ConfigResolver | None = None,
     *,
     jobs: int | None = None,
     max_size: int | None = DEFAULT_MAX_FILE_SIZE,
@@ -252,15 +296,26 @@ def lint_paths(
     force_exclude: bool = False,
     candidates: Sequence[Candidate] | None = None,
 ) -> Iterator[FileReport]:
-    """A report per file under ``paths``, in discovery order (the same for any ``jobs``)."""
+    """A report per file under ``paths``, in discovery order (the same for any ``jobs``).
+
+    ``config`` is one configuration for every file (None: the recommended
+    preset), or a resolver giving each file its own.
+    """
     from journeyctl.pool import parallel_map
     from journeyctl.walk import batch_gc
 
-    config = config or default_config()
+    resolver = _resolver(config)
     if candidates is None:
-        candidates = discover_candidates(paths, config, force_exclude=force_exclude)
-    linter = _Linter(config, max_size, skip_non_maps)
+        candidates = discover_candidates(paths, resolver, force_exclude=force_exclude)
+    configs: list[LintConfig] = []
+    index_of: dict[int, int] = {}
+    items: list[tuple[Candidate, int]] = []
+    for candidate in candidates:
+        file_config = resolver.for_path(candidate.path)
+        index = index_of.setdefault(id(file_config), len(configs))
+        if index == len(configs):
+            configs.append(file_config)
+        items.append((candidate, index))
+    linter = _Linter(tuple(configs), max_size, skip_non_maps)
     with batch_gc():
-        yield from parallel_map(
-            linter, candidates, jobs, chunksize=16, prepare=build_models, describe=_candidate_path
-        )
+        yield from parallel_map(linter, items, jobs, chunksize=16, prepare=build_models, describe=_item_path)

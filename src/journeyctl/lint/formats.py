@@ -58,9 +58,13 @@ class LintReport:
     rules: dict[str, RuleInfo] = field(default_factory=dict)
     #: Configured severity of each rule that ran.
     severities: dict[str, str] = field(default_factory=dict)
+    #: Decided by the run when files had configurations of their own (each judged by its fail-on).
+    failed_by_file: bool | None = None
 
     @property
     def failed(self) -> bool:
+        if self.failed_by_file is not None:
+            return self.failed_by_file
         return any(fails(f.severity, self.fail_on) for f in self.findings)
 
     @property
@@ -411,16 +415,32 @@ def render(report: LintReport, format: str, *, statistics: bool = False) -> str:
     return RENDERERS[format](report, statistics=statistics)
 
 
-def make_report(findings: Sequence[Finding], files: Sequence[str], config: Any, registry: Any) -> LintReport:
-    """A report with the metadata of every rule that ran (for SARIF) from the registry."""
+def make_report(
+    findings: Sequence[Finding],
+    files: Sequence[str],
+    config: Any,
+    registry: Any,
+    *,
+    failed: bool | None = None,
+) -> LintReport:
+    """A report with the metadata of every rule that ran (for SARIF) from the registry.
+
+    ``config`` is the run's configuration, or the list of them when files had
+    their own: the rules that ran are then those of any, at the first one's
+    severity; ``fail_on`` is the first's, and ``failed`` says whether any file
+    failed under its own.
+    """
     from journeyctl.lint.engine import sort_findings
 
+    configs = list(config) if isinstance(config, (list, tuple)) else [config]
     rules: dict[str, RuleInfo] = {}
     severities: dict[str, str] = {}
-    for rule in config.rules:
-        rules[rule.code] = registry.get(rule.code)
-        severities[rule.code] = rule.severity
-    for code, severity in config.engine_severity.items():
-        rules[code] = registry.get(code)
-        severities[code] = severity
-    return LintReport(sort_findings(findings), list(files), config.fail_on, rules, severities)
+    for each in configs:
+        ran = [(rule.code, rule.severity) for rule in each.rules]
+        for code, severity in [*ran, *each.engine_severity.items()]:
+            if code not in rules:  # the first configuration's severity wins
+                rules[code] = registry.get(code)
+                severities[code] = severity
+    return LintReport(
+        sort_findings(findings), list(files), configs[0].fail_on, rules, severities, failed_by_file=failed
+    )

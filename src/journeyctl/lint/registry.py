@@ -61,6 +61,8 @@ class RuleInfo:
     code: str
     target: str
     origin: str = "journeyctl"
+    #: The version of the plugin's distribution (None for journeyctl's own rules).
+    version: str | None = None
     _module: ModuleType | None = field(default=None, repr=False)
 
     @property
@@ -250,8 +252,9 @@ def plugin_rules() -> Iterator[RuleInfo]:
                 f"plugin rule entry point '{entry_point.name} = {entry_point.value}' must be named "
                 "by its rule code (capital letters then digits, e.g. ACME101)"
             )
-        origin = f"plugin {entry_point.dist.name}" if entry_point.dist is not None else "plugin"
-        yield RuleInfo(code, entry_point.value, origin=origin)
+        dist = entry_point.dist
+        origin = f"plugin {dist.name}" if dist is not None else "plugin"
+        yield RuleInfo(code, entry_point.value, origin=origin, version=dist.version if dist else None)
 
 
 _REGISTRY: list[Registry] = []

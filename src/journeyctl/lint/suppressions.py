@@ -7,15 +7,18 @@
 * Without ``=CODES`` (``# journeyctl: disable``) every rule is silenced there,
   as a bare ``# noqa`` does; prefer naming the rules.
 
-Rules are named by code or name, case-insensitively. A suppression that
-silenced nothing (for a rule that ran on the file), or that names an unknown
-rule, is reported as JM001 ``unused-suppression``. Invalid-map errors (JM000)
-cannot be suppressed.
+Rules are named by code, code prefix (``JM1``: every JM1xx rule), name or
+``ALL``, case-insensitively; the directive itself is case-insensitive too
+(``# JOURNEYCTL: DISABLE=JM101`` works, as ``# NOQA`` does for flake8). A
+suppression that silenced nothing (for a rule that ran on the file), that
+names an unknown rule, or that forgot the ``=`` (``disable JM101``, which
+would silence every rule) is reported as JM001 ``unused-suppression``.
+Invalid-map errors (JM000) cannot be suppressed.
 
 The scan is a regular expression over the file's text, run only when the text
-names ``journeyctl`` more than once (the first key is one); keywords are
-lower-case. It does not parse YAML, so a ``#`` inside a quoted
-string that reads like a suppression counts as one.
+names ``journeyctl`` more than once (the first key is one). It does not parse
+YAML, so a ``#`` inside a quoted string that reads like a suppression counts
+as one.
 """
 
 from __future__ import annotations
@@ -28,8 +31,13 @@ from journeyctl.location import Location
 
 _COMMENT = re.compile(
     r"#[ \t]*journeyctl:[ \t]*(disable-file|disable)\b"
-    r"(?:[ \t]*=[ \t]*([A-Za-z0-9_-]+(?:[ \t]*,[ \t]*[A-Za-z0-9_-]+)*))?"
+    r"(?:[ \t]*=[ \t]*([A-Za-z0-9_-]+(?:[ \t]*,[ \t]*[A-Za-z0-9_-]+)*))?",
+    re.IGNORECASE,
 )
+_WORD = re.compile("journeyctl", re.IGNORECASE)
+#: The first word after a bare ``disable``: a rule there means the ``=`` was forgotten.
+_AFTER_BARE = re.compile(r"[ \t]+([A-Za-z0-9_-]+)")
+_PREFIX = re.compile(r"[A-Za-z]+[0-9]*")
 ALL = "*"
 
 
@@ -45,16 +53,22 @@ class Suppression:
     codes: tuple[str, ...]
     #: Names as written that match no known rule.
     unknown: tuple[str, ...] = ()
+    #: Code prefixes as written (upper-case), each with the codes it stands for.
+    prefixes: tuple[tuple[str, frozenset[str]], ...] = ()
+    #: The rule after a bare ``disable`` written without ``=`` (``disable JM101``), if any.
+    missing_equals: str | None = None
+    #: Codes, prefixes and ``ALL`` under which this comment silenced a finding.
     used: set[str] = field(default_factory=set)
 
 
 def scan(text: str, path: str, known_codes: Mapping[str, str]) -> list[Suppression]:
     """Every suppression comment in ``text`` (a file shown as ``path``), in one pass over it."""
     # Every map has "journeyctl" once (its first key); a comment needs a second.
-    first = text.find("journeyctl")
-    if first == -1 or text.find("journeyctl", first + 10) == -1:
+    words = _WORD.finditer(text)
+    if next(words, None) is None or next(words, None) is None:
         return []
     found: list[Suppression] = []
+    prefix_codes: dict[str, frozenset[str]] = {}
     # Line number, start and first non-blank character of the line of the last match, kept
     # up to date as matches move forward: each character is looked at a bounded number of
     # times, even for thousands of comments on one line.
@@ -77,22 +91,55 @@ def scan(text: str, path: str, known_codes: Mapping[str, str]) -> list[Suppressi
         whole_file = match.group(1).lower() == "disable-file"
         codes: list[str] = []
         unknown: list[str] = []
+        prefixes: list[tuple[str, frozenset[str]]] = []
+        missing_equals = None
         names = match.group(2)
         if names is None or not names.strip():
             codes.append(ALL)
+            after = _AFTER_BARE.match(text, match.end())
+            if after and _resolve(after.group(1), known_codes, prefix_codes):
+                missing_equals = after.group(1)
         else:
             for raw in names.split(","):
                 name = raw.strip()
                 if not name:
                     continue
-                code = known_codes.get(name.lower())
-                if code is None:
+                code = ALL if name.upper() == "ALL" else known_codes.get(name.lower())
+                if code is not None:
+                    if code not in codes:
+                        codes.append(code)
+                    continue
+                matched = _resolve(name, known_codes, prefix_codes)
+                if matched:
+                    prefixes.append((name.upper(), matched))
+                else:
                     unknown.append(name)
-                elif code not in codes:
-                    codes.append(code)
         lines = frozenset() if whole_file else frozenset((line + 1,) if own_line else (line,))
-        found.append(Suppression(Location(path, line, col), whole_file, lines, tuple(codes), tuple(unknown)))
+        found.append(
+            Suppression(
+                Location(path, line, col),
+                whole_file,
+                lines,
+                tuple(codes),
+                tuple(unknown),
+                tuple(prefixes),
+                missing_equals,
+            )
+        )
     return found
+
+
+def _resolve(name: str, known_codes: Mapping[str, str], cache: dict[str, frozenset[str]]) -> frozenset[str]:
+    """The codes that ``name`` stands for: its own code, or every code it is a prefix of."""
+    code = known_codes.get(name.lower())
+    if code is not None:
+        return frozenset((code,))
+    if not _PREFIX.fullmatch(name):
+        return frozenset()
+    prefix = name.upper()
+    if prefix not in cache:
+        cache[prefix] = frozenset(code for code in known_codes.values() if code.startswith(prefix))
+    return cache[prefix]
 
 
 _TEXT = re.compile(r"\S")
@@ -111,14 +158,17 @@ class SuppressionIndex:
 
     def __init__(self, suppressions: Iterable[Suppression]) -> None:
         self.suppressions = list(suppressions)
-        #: (line, or None for the whole file; code, or ALL) -> the suppressions it silences with.
-        self._groups: dict[tuple[int | None, str], list[Suppression]] = {}
+        #: (line, or None for the whole file; code, or ALL) -> the suppressions it silences
+        #: with, each with what it named (the code, its prefix, or ALL): what ``used`` records.
+        self._groups: dict[tuple[int | None, str], list[tuple[Suppression, str]]] = {}
         self._marked: set[tuple[int | None, str]] = set()
         for suppression in self.suppressions:
             lines: Iterable[int | None] = (None,) if suppression.whole_file else suppression.lines
+            named = [(code, code) for code in suppression.codes]
+            named += [(code, prefix) for prefix, codes in suppression.prefixes for code in sorted(codes)]
             for line in lines:
-                for code in suppression.codes:
-                    self._groups.setdefault((line, code), []).append(suppression)
+                for code, label in named:
+                    self._groups.setdefault((line, code), []).append((suppression, label))
 
     def silence(self, code: str, line: int, *, by_name_only: bool = False) -> bool:
         """Whether a finding of ``code`` on ``line`` is silenced; the comments that do it are marked used.
@@ -136,8 +186,8 @@ class SuppressionIndex:
             hit = True
             if key not in self._marked:
                 self._marked.add(key)
-                for suppression in group:
-                    suppression.used.add(key[1])
+                for suppression, label in group:
+                    suppression.used.add(label)
         return hit
 
 
@@ -148,6 +198,23 @@ def unused_messages(suppressions: Iterable[Suppression], ran: frozenset[str]) ->
         kind = "disable-file" if suppression.whole_file else "disable"
         for name in suppression.unknown:
             messages.append((suppression.location, f"'{kind}' names unknown rule '{name}'"))
+        if suppression.missing_equals is not None:
+            name = suppression.missing_equals
+            messages.append(
+                (
+                    suppression.location,
+                    f"'{kind} {name}' silences every rule: write '{kind}={name}' to silence only {name}",
+                )
+            )
+        for prefix, codes in suppression.prefixes:
+            if prefix not in suppression.used and codes & ran:
+                messages.append(
+                    (
+                        suppression.location,
+                        f"unused suppression of {prefix}: no {prefix} finding "
+                        + ("in this file" if suppression.whole_file else "on the line it covers"),
+                    )
+                )
         for code in suppression.codes:
             if code in suppression.used:
                 continue

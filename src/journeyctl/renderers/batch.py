@@ -42,6 +42,8 @@ class Job:
 
     source: str
     target: str | None
+    #: The map's text when it came on standard input (``source`` is then the name it goes by).
+    data: bytes | None = None
 
 
 @dataclass
@@ -66,27 +68,36 @@ class Outcome:
     loaded: LoadedMap | None = None
 
 
-def plan(paths: Sequence[str], output: str | None, renderer: Renderer, *, stdout_isatty: bool) -> Plan:
-    """Decide the jobs for ``paths`` and ``-o output``; UsageError when they do not fit together."""
+def plan(
+    paths: Sequence[str],
+    output: str | None,
+    renderer: Renderer,
+    *,
+    stdout_isatty: bool,
+    stdin_filename: str | None = None,
+    respect_gitignore: bool = True,
+) -> Plan:
+    """Decide the jobs for ``paths`` and ``-o output``; UsageError when they do not fit together.
+
+    ``-`` is one map read from standard input, named ``stdin_filename``.
+    """
     from journeyctl.loader import read_head
-    from journeyctl.walk import discover, is_journey_text
+    from journeyctl.walk import STDIN, check_paths_exist, discover, is_journey_text, read_stdin, stdin_paths
     from journeyctl.yamlsource import DEFAULT_MAX_FILE_SIZE
 
+    paths = stdin_paths(paths, stdin_filename)
     if not paths:
-        raise UsageError("give a journey map file or a directory of maps to render")
-    single = len(paths) == 1 and os.path.isfile(paths[0])
-    if single:
-        source = paths[0]
-        if output is not None and output != "-" and os.path.isdir(output):
-            return Plan([Job(source, os.path.join(output, Path(source).stem + renderer.EXTENSION))])
-        if output is None or output == "-":
-            if renderer.BINARY and stdout_isatty:
-                raise UsageError(
-                    f"format '{renderer.NAME}' is binary and stdout is a terminal: "
-                    f"give -o FILE{renderer.EXTENSION} (or pipe the output)"
-                )
-            return Plan([Job(source, None)])
-        return Plan([Job(source, output)])
+        raise UsageError("give a journey map file or a directory of maps to render ('-' for standard input)")
+    # Before deciding between one file and several: a misspelt name is not "several maps".
+    check_paths_exist(paths)
+    if paths == [STDIN]:
+        piped = read_stdin(stdin_filename)
+        # In a directory, the output is named after --stdin-filename, else "stdin.EXT".
+        stem = Path(stdin_filename).stem if stdin_filename else "stdin"
+        return _single_plan(piped.path, stem, output, renderer, stdout_isatty, piped.data)
+    # Not isfile: a named FIFO or device is one map too, refused by the reader with its reason.
+    if len(paths) == 1 and os.path.exists(paths[0]) and not os.path.isdir(paths[0]):
+        return _single_plan(paths[0], Path(paths[0]).stem, output, renderer, stdout_isatty, None)
     if output is None or output == "-":
         raise UsageError(
             "rendering several maps needs an output directory: -o DIR "
@@ -98,7 +109,7 @@ def plan(paths: Sequence[str], output: str | None, renderer: Renderer, *, stdout
     taken: dict[str, str] = {}
     for raw in paths:
         root = raw if os.path.isdir(raw) else None
-        for candidate in discover([raw]):
+        for candidate in discover([raw], respect_gitignore=respect_gitignore):
             if not candidate.explicit:
                 try:
                     head, _ = read_head(candidate.path, DEFAULT_MAX_FILE_SIZE)
@@ -124,6 +135,22 @@ def plan(paths: Sequence[str], output: str | None, renderer: Renderer, *, stdout
             + " (a map is a .yaml/.yml file with a top-level 'journeyctl: 1')"
         )
     return Plan(jobs, directory=output)
+
+
+def _single_plan(
+    source: str, stem: str, output: str | None, renderer: Renderer, stdout_isatty: bool, data: bytes | None
+) -> Plan:
+    """One map: into ``-o DIR`` when DIR exists, to ``-o FILE``, else to stdout."""
+    if output is not None and output != "-" and os.path.isdir(output):
+        return Plan([Job(source, os.path.join(output, stem + renderer.EXTENSION), data)])
+    if output is None or output == "-":
+        if renderer.BINARY and stdout_isatty:
+            raise UsageError(
+                f"format '{renderer.NAME}' is binary and stdout is a terminal: "
+                f"give -o FILE{renderer.EXTENSION} (or pipe the output)"
+            )
+        return Plan([Job(source, None, data)])
+    return Plan([Job(source, output, data)])
 
 
 def check_requirements(renderer: Renderer) -> None:
@@ -158,13 +185,16 @@ class _Worker:
         return {**self.__dict__, "renderer": None}
 
     def __call__(self, job: Job) -> Outcome:
-        from journeyctl.loader import load_file
+        from journeyctl.loader import load_bytes, load_file
         from journeyctl.renderers import get_renderer
 
         try:
             if self.renderer is None:
                 self.renderer = get_renderer(self.format_name)
-            loaded = load_file(job.source, max_size=self.max_size)
+            if job.data is not None:
+                loaded = load_bytes(job.data, job.source, max_size=self.max_size)
+            else:
+                loaded = load_file(job.source, max_size=self.max_size)
             data = self.renderer.render(loaded, self.options)
         except MapInvalid as exc:
             return Outcome(job, errors=exc.errors)
@@ -231,8 +261,31 @@ def check_outputs(the_plan: Plan, *, site_index: bool) -> None:
                 "rename the map file or render it separately"
             )
     relatives = directory_outputs(the_plan, site_index=site_index)
+    refuse_beside_maps(the_plan, relatives)
     refuse_inputs([os.path.join(the_plan.directory, relative) for relative in relatives], sources)
     check_tree(the_plan.directory, relatives)
+
+
+def refuse_beside_maps(the_plan: Plan, relatives: Sequence[str]) -> None:
+    """OutputError when a directory render would write pages into a folder of the maps it reads.
+
+    ``render . -o .`` would scatter pages among the maps (and the next run's
+    walk would meet them); a site goes into a folder of its own, which may sit
+    below the maps (``render . -o site``).
+    """
+    from journeyctl.errors import OutputError
+
+    assert the_plan.directory is not None
+    map_folders = {os.path.realpath(os.path.dirname(job.source) or ".") for job in the_plan.jobs}
+    for relative in relatives:
+        target = os.path.join(the_plan.directory, relative)
+        if os.path.realpath(os.path.dirname(target)) in map_folders:
+            raise OutputError(
+                the_plan.directory,
+                f"would put {relative} in a folder of the maps being rendered; "
+                "journeyctl writes a site into a folder of its own",
+                hint="choose another output directory, e.g. -o site",
+            )
 
 
 def write_outcomes(

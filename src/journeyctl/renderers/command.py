@@ -21,8 +21,10 @@ def run_render(
     max_size: int | None,
     jobs: int | None = None,
     quiet: bool = False,
+    stdin_filename: str | None = None,
+    respect_gitignore: bool = True,
 ) -> int:
-    """Render ``paths``; print errors and a summary on stderr; the exit code.
+    """Render ``paths`` (``-``: standard input); print errors and a summary on stderr; the exit code.
 
     Outputs are checked before any map is rendered (an output that is an input,
     a link, a directory or read-only is refused with exit 2); nothing is
@@ -34,7 +36,14 @@ def run_render(
 
     renderer = get_renderer(format_name)
     options = parse_options(renderer, option_pairs)
-    the_plan = plan(paths, output, renderer, stdout_isatty=sys.stdout.isatty())
+    the_plan = plan(
+        paths,
+        output,
+        renderer,
+        stdout_isatty=sys.stdout.isatty(),
+        stdin_filename=stdin_filename,
+        respect_gitignore=respect_gitignore,
+    )
     with_index = the_plan.directory is not None and renderer.NAME == "html"
     check_outputs(the_plan, site_index=with_index)
     outcomes = render_plan(the_plan, renderer, options, max_size=max_size, jobs=jobs, keep_loaded=with_index)

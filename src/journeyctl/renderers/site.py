@@ -111,8 +111,8 @@ def build_index(
 ) -> SiteIndex:
     """The index for ``pages`` (each a loaded map and the path its page is written to) in ``directory``.
 
-    ``config`` is the lint configuration; None finds the project's configuration
-    from the current directory as ``journeyctl lint`` does. Nothing is written:
+    ``config`` is the lint configuration; None finds each map's configuration
+    from its own directory upward, as ``journeyctl lint`` does. Nothing is written:
     a map whose page would be ``index.html`` itself is a UsageError raised before
     any output exists.
     """
@@ -123,13 +123,16 @@ def build_index(
                 f"{loaded.path} would render to {index_path}, which is the site index; "
                 "rename the map file or render it separately"
             )
-    if config is None:
-        from journeyctl.config import load_lint_config
+    from journeyctl.config import ConfigResolver
 
-        config = load_lint_config()
+    # Each map's lint summary under its own configuration, as `journeyctl lint` finds it.
+    resolver = ConfigResolver() if config is None else ConfigResolver.fixed(config)
     entries = tuple(
         sorted(
-            (site_entry(loaded, page_href(page, directory), config) for loaded, page in pages),
+            (
+                site_entry(loaded, page_href(page, directory), resolver.for_path(loaded.path))
+                for loaded, page in pages
+            ),
             # By title, as people look for a map; the href breaks ties so the order is total.
             key=lambda entry: (entry.title.casefold(), entry.href),
         )
