@@ -280,11 +280,15 @@ def test_a_site_render_never_writes_over_a_map_in_its_input_directory(tmp_path: 
     shutil.copy(RETAIL, maps / "a.yaml")
     yaml_renderer = types.SimpleNamespace(NAME="yaml-copy", EXTENSION=".yaml", BINARY=False)
     the_plan = plan([str(maps)], str(maps), yaml_renderer, stdout_isatty=False)  # type: ignore[arg-type]
-    with pytest.raises(OutputError, match="is an input of this command"):
+    with pytest.raises(OutputError, match="in a folder of the maps being rendered"):
         check_outputs(the_plan, site_index=False)
-    # Pages beside the maps are fine: they overwrite nothing that is read.
+    # Pages beside the maps are refused too (issue 9: nothing is written into an input
+    # directory's folder of maps); a folder of its own below the maps is fine.
     html = types.SimpleNamespace(NAME="html", EXTENSION=".html", BINARY=False)
-    check_outputs(plan([str(maps)], str(maps), html, stdout_isatty=False), site_index=True)  # type: ignore[arg-type]
+    with pytest.raises(OutputError, match="in a folder of the maps being rendered"):
+        check_outputs(plan([str(maps)], str(maps), html, stdout_isatty=False), site_index=True)  # type: ignore[arg-type]
+    site = plan([str(maps)], str(maps / "site"), html, stdout_isatty=False)  # type: ignore[arg-type]
+    check_outputs(site, site_index=True)
 
 
 # --- item 3: a directory render is all or nothing --------------------------------------------

@@ -80,10 +80,10 @@ class ActiveRule:
     severity: Severity
     check: Check
     options: RuleOptions
-    #: "map" rules check one loaded map; "project" rules every map of a run (lint/project.py).
-    scope: str = "map"
     #: Where the rule comes from: "journeyctl", or "plugin DIST VERSION" for a plugin's rule.
     origin: str = "journeyctl"
+    #: "map" rules check one loaded map; "project" rules every map of a run (lint/project.py).
+    scope: str = "map"
 
 
 @dataclass(frozen=True)
@@ -499,8 +499,8 @@ def build_lint_config(
                 severities.get(code, rule.severity),
                 rule.check,
                 options_model,
-                scope=rule.scope,
                 origin=f"{rule.origin} {rule.version}" if rule.version else rule.origin,
+                scope=rule.scope,
             )
         )
     engine_severity: dict[str, Severity] = {

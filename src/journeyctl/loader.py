@@ -1095,6 +1095,8 @@ def _emotion_hint(value: Any) -> str:
         if number.is_integer():
             return f"remove the quotes: emotion: {int(number)}"
         return "write a whole number from -2 to 2, without quotes"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "write a whole number from -2 to 2"
     if isinstance(value, float) and value.is_integer():
         return f"write it without the decimal point: emotion: {int(value)}"
     if isinstance(value, float):

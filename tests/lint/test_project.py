@@ -150,3 +150,20 @@ def test_no_facts_are_gathered_when_no_project_rule_runs(maps: Path) -> None:
 def test_rules_lists_project_rules(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["rules", "JM902", "--format", "markdown"]) == 0
     assert "project rule: sees every map of a run" in capsys.readouterr().out
+
+
+def test_each_file_s_own_configuration_governs_its_project_findings(
+    maps: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # filler-30 (the second file with filler-07's id) lives under a configuration that turns
+    # duplicate-map-id off; the same duplicate seen from a directory that keeps it is reported.
+    (maps / "filler-30.yaml").rename(maps / "shared" / "filler-30.yaml")
+    (maps / "shared" / ".journeyctl.yaml").write_text("ignore: [duplicate-map-id]\n", encoding="utf-8")
+    (maps.parent / ".journeyctl.yaml").write_text("select: [JM9]\nrules: {JM904: error}\n", encoding="utf-8")
+    run(["lint", "-f", "concise", "maps"])
+    out = capsys.readouterr().out
+    assert "JM902" not in out
+    assert "maps/shop-future.yaml:6:1: JM904" in out
+    (maps / "shared" / ".journeyctl.yaml").write_text("select: [JM902]\n", encoding="utf-8")
+    run(["lint", "-f", "concise", "maps"])
+    assert "maps/shared/filler-30.yaml:2:5: JM902" in capsys.readouterr().out

@@ -106,8 +106,8 @@ def run_lint(options: LintOptions) -> int:
     )
     findings = []
     files: list[str] = []
-    facts = []
     failed = False
+    facts = []
     progress = _progress(len(candidates), options)
     try:
         for file_report in reports:
@@ -117,26 +117,24 @@ def run_lint(options: LintOptions) -> int:
                 continue
             files.append(file_report.path)
             findings.extend(file_report.findings)
-            facts.append(file_report.facts)
             failed = failed or any(fails(f.severity, file_report.fail_on) for f in file_report.findings)
+            facts.append(file_report.facts)
     finally:
         if progress is not None:
             progress[0].stop()
-    # Rules that see every map run here, in this process, once every file is done: the facts
-    # arrive in discovery order, so a parallel run gives a serial run's output. They follow the
-    # configuration of the directory the run starts in (a project has one set of such rules).
-    project_config = resolver.for_directory(".")
-    if project_config.has_project_rules:
-        from journeyctl.lint.project import project_findings
-
-        project = project_findings(facts, project_config)
-        findings.extend(project)
-        failed = failed or any(fails(f.severity, project_config.fail_on) for f in project)
     from_stdin = bool(candidates) and candidates[0].data is not None
     # Standard input that --force-exclude left out is not a mistake (an editor lints every buffer).
     excluded_stdin = not candidates and (options.stdin_filename is not None or paths == ["-"])
     if excluded_stdin:
         return 0
+    if any(item is not None for item in facts):
+        # Rules that see every map run here, in this process, once every file is done:
+        # the facts arrive in discovery order, so a parallel run gives a serial run's output.
+        from journeyctl.lint.project import project_findings
+
+        across = project_findings(facts, resolver)
+        findings.extend(across)
+        failed = failed or any(fails(f.severity, resolver.for_path(f.location.path).fail_on) for f in across)
     if not files and not options.skip_non_maps and not from_stdin:
         raise UsageError(
             "no journey map files found in "

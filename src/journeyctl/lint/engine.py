@@ -40,10 +40,10 @@ class FileReport:
     path: str
     findings: list[Finding] = field(default_factory=list)
     skipped: bool = False
-    #: What project rules need of the file (lint/project.py), when any project rule runs.
-    facts: Facts | None = None
     #: The ``fail-on`` of the file's own configuration (files may be governed by different ones).
     fail_on: str = "warning"
+    #: What project rules need of the file (lint/project.py), when any project rule runs.
+    facts: Facts | None = None
 
 
 def finding_key(finding: Finding) -> tuple[str, int, int, str, str]:

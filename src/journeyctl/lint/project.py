@@ -25,7 +25,7 @@ from journeyctl.lint.api import Finding
 from journeyctl.location import Location
 
 if TYPE_CHECKING:
-    from journeyctl.config import LintConfig
+    from journeyctl.config import ActiveRule, ConfigResolver, LintConfig
     from journeyctl.loader import LoadedMap
     from journeyctl.model import Journey, SharedDefinitions
     from journeyctl.yamlsource import SourceMap
@@ -255,42 +255,53 @@ def _search_repository(root: str, ident: str, skip: set[str]) -> MapFacts | None
 # --- running project rules ---------------------------------------------------------------
 
 
-def project_findings(facts: Iterable[Facts | None], config: LintConfig) -> list[Finding]:
-    """Findings of the configured project rules over a run's facts, suppressions applied."""
+def project_findings(facts: Iterable[Facts | None], configs: LintConfig | ConfigResolver) -> list[Finding]:
+    """Findings of the configured project rules over a run's facts, suppressions applied.
+
+    Files may be governed by different configurations (each file's is found from its own
+    directory). Each project rule that some file's configuration selects runs once over the
+    whole run, with the options of the first configuration that selects it; a finding is
+    kept when the configuration of the file it is in selects the rule too, with that
+    configuration's severity, per-file ignores and suppression comments.
+    """
+    from journeyctl.config import ConfigResolver
     from journeyctl.lint.engine import RuleCrashed
 
-    rules = [rule for rule in config.rules if rule.scope == "project"]
+    resolver = configs if isinstance(configs, ConfigResolver) else ConfigResolver.fixed(configs)
+    rules: dict[str, ActiveRule] = {}
+    for config in resolver.configs():
+        for rule in config.rules:
+            if rule.scope == "project":
+                rules.setdefault(rule.code, rule)
     if not rules:
         return []
     project = Project.of(facts)
     if not project.maps and not project.shared:
         return []
     findings: list[Finding] = []
-    for rule in rules:
+    for rule in rules.values():
         try:
-            for violation in rule.check(project, rule.options):  # type: ignore[arg-type]
-                if rule.code in config.ignored_codes(violation.location.path):
-                    continue
-                findings.append(
-                    Finding(
-                        violation.location,
-                        rule.code,
-                        rule.name,
-                        rule.severity,
-                        violation.message,
-                        violation.hint,
-                    )
-                )
+            violations = list(rule.check(project, rule.options))  # type: ignore[arg-type]
         except JourneyError:
             raise
         except Exception as exc:
             raise RuleCrashed(
                 f"project rule {rule.code} ({rule.name}) failed: {type(exc).__name__}: {exc}"
             ) from exc
-    return list(_unsuppressed(findings, config))
+        for violation in violations:
+            config = resolver.for_path(violation.location.path)
+            own = next((active for active in config.rules if active.code == rule.code), None)
+            if own is None or rule.code in config.ignored_codes(violation.location.path):
+                continue
+            findings.append(
+                Finding(
+                    violation.location, rule.code, rule.name, own.severity, violation.message, violation.hint
+                )
+            )
+    return list(_unsuppressed(findings, resolver))
 
 
-def _unsuppressed(findings: list[Finding], config: LintConfig) -> Iterator[Finding]:
+def _unsuppressed(findings: list[Finding], resolver: ConfigResolver) -> Iterator[Finding]:
     """``findings`` without those a suppression comment in their file silences."""
     from journeyctl.lint.suppressions import SuppressionIndex, scan
 
@@ -302,6 +313,7 @@ def _unsuppressed(findings: list[Finding], config: LintConfig) -> Iterator[Findi
                 text = Path(path).read_text(encoding="utf-8-sig")
             except (OSError, UnicodeDecodeError):
                 text = ""
-            by_path[path] = SuppressionIndex(scan(text, path, config.known_codes))
+            known = resolver.for_path(path).known_codes
+            by_path[path] = SuppressionIndex(scan(text, path, known))
         if not by_path[path].silence(finding.code, finding.location.line):
             yield finding

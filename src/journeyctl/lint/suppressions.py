@@ -63,6 +63,10 @@ class Suppression:
 
 def scan(text: str, path: str, known_codes: Mapping[str, str]) -> list[Suppression]:
     """Every suppression comment in ``text`` (a file shown as ``path``), in one pass over it."""
+    # YAML breaks lines at CR and CRLF as well as LF; so must the line numbers here.
+    # Each break stays one character at the same place, so columns do not move.
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     # Every map has "journeyctl" once (its first key); a comment needs a second.
     words = _WORD.finditer(text)
     if next(words, None) is None or next(words, None) is None:

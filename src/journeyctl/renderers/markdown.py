@@ -99,10 +99,13 @@ _BLOCK_START = re.compile(r"^(\s*)([-+=]|\d+[.)])")
 
 def escape_inline(text: str) -> str:
     """Map text as Markdown that shows it literally, on one line."""
-    text = printable(text).translate(_INLINE)
-    if "\n" in text:
-        return "<br>".join(line.strip() for line in text.strip().split("\n"))
-    return text.strip()
+    shown = printable(text).translate(_INLINE)
+    if "\n" in shown:
+        shown = "<br>".join(line.strip() for line in shown.strip().split("\n"))
+    shown = shown.strip()
+    # Map text that is only white space would vanish, and "**" around nothing reads
+    # as a thematic break ("- ****" is a rule, not a bold name): say it is blank.
+    return shown or ("(blank)" if text else "")
 
 
 def escape_block(text: str) -> Markdown:
