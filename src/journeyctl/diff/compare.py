@@ -455,7 +455,7 @@ class _Comparison:
     def add_pain_point(self, path: tuple[str, ...], pain: PainPoint) -> None:
         addressed = self.new_addressed.get(pain.id, [])
         at_mot = self.pain_at_moment_of_truth(pain)
-        message = f"pain point introduced (severity {pain.severity})"
+        message = f"pain point introduced (severity {pain.severity or 'not rated'})"
         if not addressed:
             message += "; no opportunity addresses it"
         else:
@@ -551,6 +551,9 @@ class _Comparison:
             reason = "at a moment of truth" if at_mot else ""
             return (IMPROVEMENT if after > before else REGRESSION), reason
         if kind == "pain-point" and name == "severity":
+            if before is None or after is None:
+                # Rating a pain point (or withdrawing a rating) says nothing about the customer.
+                return NEUTRAL, "rated" if before is None else "rating removed"
             worse = _SEVERITY_RANK[after] > _SEVERITY_RANK[before]
             return (REGRESSION, "more severe") if worse else (IMPROVEMENT, "less severe")
         if kind == "opportunity" and name == "status":

@@ -73,10 +73,10 @@ def persona_names(journey: Journey) -> dict[str, str]:
 
 
 def step_actors(journey: Journey, step: Step, personas: dict[str, str] | None = None) -> list[str]:
-    """Who takes a step: its persona, or every persona when it names none (the format's rule)."""
+    """Who takes a step: its personas, or every persona when it names none (the format's rule)."""
     names = persona_names(journey) if personas is None else personas
-    if step.persona is not None:
-        return [names.get(step.persona, step.persona)]
+    if step.persona_ids:
+        return [names.get(ident, ident) for ident in step.persona_ids]
     return list(names.values())
 
 

@@ -272,8 +272,9 @@ def _detailed(dot: _Dot, journey: Journey, stages: list[Stage], options: Graphvi
         for step in stage.steps:
             node = _node_id("step", step.id)
             rows = [_row(label_text(step.action, width, bold=True))]
-            if step.persona:
-                rows.append(_row(label_text(personas.get(step.persona, step.persona), width), size=9))
+            if step.persona_ids:
+                names = ", ".join(personas.get(ident, ident) for ident in step.persona_ids)
+                rows.append(_row(label_text(names, width), size=9))
             if step.thinking:
                 rows.append(_row("Thinking: " + label_text(step.thinking, width, italic=True), size=9))
             feeling = "Emotion: " + html.escape(emotion_text(step.emotion))
@@ -323,7 +324,7 @@ def _detailed(dot: _Dot, journey: Journey, stages: list[Stage], options: Graphvi
         pain_columns: dict[str, int] = {}
         for pain_point in stage.pain_points:
             rows = [
-                _row(f"<B>PAIN ({html.escape(pain_point.severity)})</B>", size=9),
+                _row(f"<B>PAIN ({html.escape(pain_point.severity or 'not rated')})</B>", size=9),
                 _row(label_text(pain_point.description, width)),
             ]
             if pain_point.owner:
@@ -498,4 +499,5 @@ def _count(items: list[Any], noun: str) -> str:
 
 
 def _worst(stage: Stage) -> str:
-    return max((pp.severity for pp in stage.pain_points), key=_SEVERITY_ORDER.index)
+    rated = [pp.severity for pp in stage.pain_points if pp.severity is not None]
+    return max(rated, key=_SEVERITY_ORDER.index) if rated else "not rated"

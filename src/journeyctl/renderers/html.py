@@ -83,7 +83,7 @@ GRAPHIC_CONTRAST_PAIRS: tuple[tuple[str, str], ...] = (
 )
 
 _EMOTION_CLASS = {-2: "emo-n2", -1: "emo-n1", 0: "emo-0", 1: "emo-p1", 2: "emo-p2"}
-_SEVERITY_ICON = {"critical": "▲▲", "high": "▲", "medium": "■", "low": "▽"}
+_SEVERITY_ICON = {"critical": "▲▲", "high": "▲", "medium": "■", "low": "▽", None: "○"}
 _STATUS_LABEL = {"idea": "Idea", "planned": "Planned", "in-progress": "In progress", "done": "Done"}
 
 
@@ -312,7 +312,11 @@ def build_canvas(journey: Journey, options: Options) -> CanvasView:
                     step=step,
                     number=step_number,
                     # With one persona, naming it on every step is noise: the card says who it is.
-                    persona=personas.get(step.persona) if step.persona and len(personas) > 1 else None,
+                    persona=(
+                        ", ".join(personas.get(ident, ident) for ident in step.persona_ids)
+                        if step.persona_ids and len(personas) > 1
+                        else None
+                    ),
                     emotion=emotion,
                     x=_percent(100 * (slot + offset + 0.5) / total_slots),
                     y=curve_y_percent(step.emotion) if step.emotion is not None else None,

@@ -41,7 +41,7 @@ BINARY = False
 REQUIRES: tuple[str, ...] = ()
 
 EMOTION_FACES = {-2: "😫", -1: "🙁", 0: "😐", 1: "🙂", 2: "😄"}
-SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3, None: 4}
 
 
 class Options(BaseModel):
