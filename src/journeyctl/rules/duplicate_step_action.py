@@ -70,9 +70,9 @@ def _normalise(action: str) -> str:
 
 
 def check(loaded: LoadedMap, options: Options) -> Iterator[Violation]:
-    first: dict[tuple[str | None, str], Step] = {}
+    first: dict[tuple[tuple[str, ...], str], Step] = {}
     for _, step in loaded.journey.iter_steps():
-        key = (step.persona, _normalise(step.action))
+        key = (tuple(sorted(step.persona_ids)), _normalise(step.action))
         earlier = first.setdefault(key, step)
         if earlier is step:
             continue
