@@ -4,7 +4,8 @@ Codes are grouped by theme and never reused once retired:
 JM1xx journey, stages and steps; JM2xx pain points and opportunities;
 JM3xx emotion; JM4xx unused definitions; JM5xx ownership and upkeep;
 JM6xx metrics; JM7xx channels and personas; JM8xx text that YAML reads otherwise than
-it looks (likely slips). JM000-JM099 belong to the engine.
+it looks (likely slips); JM9xx maps across a run (project rules, ``SCOPE = "project"``).
+JM000-JM099 belong to the engine.
 """
 
 from __future__ import annotations
@@ -47,4 +48,10 @@ BUILTIN_RULES: dict[str, str] = {
     "JM703": "journeyctl.rules.map_without_personas",
     "JM801": "journeyctl.rules.sentence_split_into_list",
     "JM802": "journeyctl.rules.unquoted_yes_no",
+    # Project rules (SCOPE = "project"): they see every map of a run, see lint/project.py.
+    "JM901": "journeyctl.rules.invalid_baseline",
+    "JM902": "journeyctl.rules.duplicate_map_id",
+    "JM903": "journeyctl.rules.unused_shared_definition",
+    "JM904": "journeyctl.rules.baseline_stage_dropped",
+    "JM905": "journeyctl.rules.unknown_baseline_reference",
 }
