@@ -17,9 +17,8 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from journeyctl.errors import JourneyError
 from journeyctl.lint.api import Finding
@@ -28,22 +27,22 @@ from journeyctl.location import Location
 if TYPE_CHECKING:
     from journeyctl.config import ActiveRule, ConfigResolver, LintConfig
     from journeyctl.loader import LoadedMap
-    from journeyctl.model import SharedDefinitions
+    from journeyctl.model import Journey, SharedDefinitions
     from journeyctl.yamlsource import SourceMap
 
 DefinitionKind = Literal["persona", "channel", "insight"]
 
 
-@dataclass(frozen=True)
-class Reference:
+# NamedTuples rather than dataclasses: they pickle small and cost a fraction of the
+# import time, and this module is imported by every lint run with project rules.
+class Reference(NamedTuple):
     """An id a map names, and where it is written."""
 
     ident: str
     location: Location
 
 
-@dataclass(frozen=True)
-class Definition:
+class Definition(NamedTuple):
     """A persona, channel or insight defined in a shared file."""
 
     kind: DefinitionKind
@@ -51,15 +50,12 @@ class Definition:
     location: Location
 
 
-@dataclass(frozen=True)
-class StageFacts:
+class StageFacts(NamedTuple):
     ident: str
     name: str
-    location: Location
 
 
-@dataclass(frozen=True)
-class MapFacts:
+class MapFacts(NamedTuple):
     """What project rules know of one map: identity, baseline ties, and what it uses."""
 
     path: str
@@ -70,6 +66,7 @@ class MapFacts:
     id_location: Location
     baseline: Reference | None
     stages: tuple[StageFacts, ...]
+    #: The `stages` key of a future-state map (the map's first key otherwise).
     stages_location: Location
     pain_points: tuple[str, ...]
     #: Each opportunity's `resolves` entries (baseline pain point ids).
@@ -81,8 +78,7 @@ class MapFacts:
     uses: frozenset[tuple[str, str]]
 
 
-@dataclass(frozen=True)
-class SharedFacts:
+class SharedFacts(NamedTuple):
     """What project rules know of one shared file: where it is and what it defines."""
 
     path: str
@@ -94,8 +90,47 @@ Facts = MapFacts | SharedFacts
 
 
 def map_facts(loaded: LoadedMap) -> MapFacts:
-    """The facts of a loaded map (see ``MapFacts``)."""
+    """The facts of a loaded map (see ``MapFacts``).
+
+    Built for every map of a run, so it does only what the project rules read:
+    what a map uses matters only for the shared files it includes, and stages,
+    `resolves` and `dropped-stages` only for future-state maps or as a baseline
+    (stage ids and names, no positions).
+    """
     journey = loaded.journey
+    future = journey.state == "future"
+    return MapFacts(
+        path=loaded.path,
+        ident=journey.id,
+        state=journey.state,
+        location=loaded.locate(journey),
+        id_location=loaded.locate_value(journey, "id"),
+        baseline=(
+            Reference(journey.baseline, loaded.locate_value(journey, "baseline"))
+            if journey.baseline is not None
+            else None
+        ),
+        stages=tuple(StageFacts(stage.id, stage.name) for stage in journey.stages),
+        stages_location=loaded.locate(journey, "stages") if future else loaded.locate(journey),
+        pain_points=tuple(pain_point.id for _, pain_point in journey.iter_pain_points()),
+        resolves=tuple(
+            Reference(ident, loaded.locate_value(opportunity, "resolves", index))
+            for _, opportunity in journey.iter_opportunities()
+            for index, ident in enumerate(opportunity.resolves)
+        )
+        if future
+        else (),
+        dropped_stages=tuple(
+            Reference(ident, loaded.locate_value(journey, "dropped-stages", index))
+            for index, ident in enumerate(journey.dropped_stages)
+        ),
+        includes=tuple(os.path.realpath(Path(loaded.path).parent / include) for include in journey.include),
+        uses=_uses(journey) if journey.include else frozenset(),
+    )
+
+
+def _uses(journey: Journey) -> frozenset[tuple[str, str]]:
+    """(kind, id) of every persona, channel and insight the map names."""
     uses: set[tuple[str, str]] = set()
     everyone = False
     for _, step in journey.iter_steps():
@@ -121,34 +156,7 @@ def map_facts(loaded: LoadedMap) -> MapFacts:
         uses.update(("insight", ident) for ident in journey.funnel.insights)
         if journey.funnel.persona is not None:
             uses.add(("persona", journey.funnel.persona))
-    resolves = tuple(
-        Reference(ident, loaded.locate_value(opportunity, "resolves", index))
-        for _, opportunity in journey.iter_opportunities()
-        for index, ident in enumerate(opportunity.resolves)
-    )
-    base = Path(loaded.path).parent
-    return MapFacts(
-        path=loaded.path,
-        ident=journey.id,
-        state=journey.state,
-        location=loaded.locate(journey),
-        id_location=loaded.locate_value(journey, "id"),
-        baseline=(
-            Reference(journey.baseline, loaded.locate_value(journey, "baseline"))
-            if journey.baseline is not None
-            else None
-        ),
-        stages=tuple(StageFacts(stage.id, stage.name, loaded.locate(stage)) for stage in journey.stages),
-        stages_location=loaded.locate(journey, "stages"),
-        pain_points=tuple(pain_point.id for _, pain_point in journey.iter_pain_points()),
-        resolves=resolves,
-        dropped_stages=tuple(
-            Reference(ident, loaded.locate_value(journey, "dropped-stages", index))
-            for index, ident in enumerate(journey.dropped_stages)
-        ),
-        includes=tuple(os.path.realpath(base / include) for include in journey.include),
-        uses=frozenset(uses),
-    )
+    return frozenset(uses)
 
 
 def shared_facts(shared: SharedDefinitions, source: SourceMap, path: str) -> SharedFacts:
@@ -169,13 +177,13 @@ def shared_facts(shared: SharedDefinitions, source: SourceMap, path: str) -> Sha
 # --- what project rules see ------------------------------------------------------------
 
 
-@dataclass
 class Project:
     """Every map and shared file of a run, in discovery order, plus lookups beyond the run."""
 
-    maps: list[MapFacts] = field(default_factory=list)
-    shared: list[SharedFacts] = field(default_factory=list)
-    _found: dict[tuple[str, str], MapFacts | None] = field(default_factory=dict, repr=False)
+    def __init__(self) -> None:
+        self.maps: list[MapFacts] = []
+        self.shared: list[SharedFacts] = []
+        self._found: dict[tuple[str, str], MapFacts | None] = {}
 
     @classmethod
     def of(cls, facts: Iterable[Facts | None]) -> Project:

@@ -13,7 +13,6 @@ out on purpose: their length varies, so they cannot be summed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -127,8 +126,7 @@ def total(durations: Iterable[Duration]) -> Duration:
     return result
 
 
-@dataclass(frozen=True)
-class StageTime:
+class StageTime(NamedTuple):
     """How long a stage takes on its main line: the sums of its steps' ``duration`` and ``wait``.
 
     Only main-line steps count (a branch is not taken by every customer, so

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from journeyctl.model.journey import FunnelEntry, Journey
 
 
-@dataclass(frozen=True)
-class FunnelDrop:
+class FunnelDrop(NamedTuple):
     """Customers lost at one funnel entry: between it and the next entry (or after the last one).
 
     ``share`` is the percent of those reaching ``entry`` who do not reach

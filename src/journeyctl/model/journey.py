@@ -301,6 +301,10 @@ class Step(Entity):
 
     @model_validator(mode="after")
     def _consistent(self) -> Step:
+        # Most steps name at most one persona and stay on the main line: nothing to check.
+        plain = not self.personas and not self.emotions and self.kind == "main"
+        if plain and self.branches_from is None and self.condition is None and self.rejoins is None:
+            return self
         if self.persona is not None and self.personas:
             raise _conflict(
                 "personas",

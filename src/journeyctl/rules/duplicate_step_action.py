@@ -72,7 +72,8 @@ def _normalise(action: str) -> str:
 def check(loaded: LoadedMap, options: Options) -> Iterator[Violation]:
     first: dict[tuple[tuple[str, ...], str], Step] = {}
     for _, step in loaded.journey.iter_steps():
-        key = (tuple(sorted(step.persona_ids)), _normalise(step.action))
+        personas = (step.persona,) if step.persona is not None else tuple(sorted(step.personas))
+        key = (personas, _normalise(step.action))
         earlier = first.setdefault(key, step)
         if earlier is step:
             continue

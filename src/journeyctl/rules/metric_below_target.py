@@ -71,6 +71,9 @@ class Options(RuleOptions):
 
 def check(loaded: LoadedMap, options: Options) -> Iterator[Violation]:
     journey = loaded.journey
+    missed = [metric for stage in journey.stages for metric in stage.metrics if metric.missed]
+    if not missed:
+        return
     cited: set[str] = set()
     painful_steps: set[str] = set()
     painful_touchpoints: set[str] = set()
@@ -82,8 +85,8 @@ def check(loaded: LoadedMap, options: Options) -> Iterator[Violation]:
             painful_touchpoints.add(pain_point.touchpoint)
     for _, opportunity in journey.iter_opportunities():
         cited.update(opportunity.metrics)
-    for _, metric in journey.iter_metrics():
-        if not metric.missed or metric.id in cited:
+    for metric in missed:
+        if metric.id in cited:
             continue
         if metric.step is not None and metric.step in painful_steps:
             continue

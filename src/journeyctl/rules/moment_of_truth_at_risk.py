@@ -116,10 +116,13 @@ def _touchpoint_moments(loaded: LoadedMap) -> Iterator[Violation]:
 def _step_moments(loaded: LoadedMap) -> Iterator[Violation]:
     """Steps marked as moments of truth that feel negative with no planned fix there."""
     journey = loaded.journey
+    moments = [step for stage in journey.stages for step in stage.steps if step.moment_of_truth]
+    if not moments:
+        return
     addressed = {ref for _, opportunity in journey.iter_opportunities() for ref in opportunity.addresses}
-    for _, step in journey.iter_steps():
+    for step in moments:
         lowest = step.lowest_emotion
-        if not step.moment_of_truth or lowest is None or lowest >= 0:
+        if lowest is None or lowest >= 0:
             continue
         covered = any(
             pain_point.id in addressed

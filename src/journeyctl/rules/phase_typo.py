@@ -69,6 +69,8 @@ def check(loaded: LoadedMap, options: Options) -> Iterator[Violation]:
 
     stages = loaded.journey.stages
     known = [*KNOWN_PHASES, *options.phases]
+    if all(stage.phase is None or stage.phase in known for stage in stages):
+        return
     uses = Counter(stage.phase for stage in stages if stage.phase is not None)
     for stage in stages:
         phase = stage.phase

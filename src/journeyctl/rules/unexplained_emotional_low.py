@@ -81,7 +81,7 @@ def check(loaded: LoadedMap, options: Options) -> Iterator[Violation]:
         if pain_point.touchpoint is not None:
             painful_touchpoints.add(pain_point.touchpoint)
     for _, step in journey.iter_steps():
-        lowest = step.lowest_emotion
+        lowest = step.lowest_emotion if step.emotions else step.emotion
         if lowest is None or lowest > options.max_emotion:
             continue
         if step.id in explained_steps or any(ref in painful_touchpoints for ref in step.touchpoints):
