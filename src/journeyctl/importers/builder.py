@@ -220,21 +220,19 @@ class MapBuilder:
         return ident
 
     def _step_personas(self, step: dict[str, Any], notices: list[Notice]) -> dict[str, Any]:
-        """Today's format names one persona per step, or none for "every persona"."""
-        ids, where = self._step_actors[step["id"]]
-        if not ids or (len(ids) > 1 and len(ids) == len(self._personas)):
-            return step  # no actor, or every persona of the map: the format's reading of no persona
-        if len(ids) > 1:
-            names = {ident: name for name, ident in self._personas.items()}
-            dropped = ", ".join(f"'{names[i]}'" for i in ids[1:])
-            notices.append(
-                Notice(
-                    where,
-                    f"the step is taken by {len(ids)} actors but a step names one persona (or none "
-                    f"for every persona): kept '{names[ids[0]]}', not {dropped}",
-                )
-            )
-        return {**step, "persona": ids[0]}
+        """One actor is `persona`, several are `personas`; every persona of the map, in its order, is none.
+
+        A step that names no persona is every persona's (the format's reading), and
+        it exports as every actor in the map's order: reading that back as no
+        persona keeps a round trip exact, while any other set or order is kept as
+        written in `personas`.
+        """
+        ids, _where = self._step_actors[step["id"]]
+        if not ids or (len(ids) > 1 and ids == list(self._personas.values())):
+            return step
+        if len(ids) == 1:
+            return {**step, "persona": ids[0]}
+        return {**step, "personas": ids}
 
     def data(self) -> dict[str, Any]:
         """The map as plain data (keys in any order: fmt puts them in the canonical one).
