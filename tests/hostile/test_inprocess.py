@@ -77,7 +77,7 @@ def base_loaded(index: int) -> LoadedMap:
     return loaded
 
 
-@settings(max_examples=examples(4))
+@settings(max_examples=examples(3))
 @given(mutations())
 def test_mutated_map_keeps_the_contract(mutation: Mutation) -> None:
     """Any mutation: most make an invalid map, which must fail with located errors only."""
@@ -138,7 +138,7 @@ def test_line_ends_do_not_change_findings(mutation: Mutation, comment: str, wher
             raise ContractBroken(f"{name} line ends change the findings (line, col, code): {differ}")
 
 
-@settings(max_examples=examples(3))
+@settings(max_examples=examples(2))
 @given(st.integers(0, len(bases()) - 1), mutations(text_ops=False), mutations(text_ops=False))
 def test_diff_of_two_mutations(index: int, first: Mutation, second: Mutation) -> None:
     """Two hostile versions of one map (moved, reordered, renamed, retyped) diff both ways."""
@@ -176,7 +176,7 @@ def small_map(slot: str, raw: str) -> bytes:
     return (head + steps + body).encode("utf-8")
 
 
-@settings(max_examples=examples(8))
+@settings(max_examples=examples(5))
 @given(st.sampled_from(sorted(_SLOTS)), raw_fragments)
 def test_raw_yaml_in_every_position(slot: str, raw: str) -> None:
     """Numbers YAML grammars disagree about, tags, aliases, deep nesting: a map or a located error."""
@@ -197,7 +197,7 @@ def test_payload_in_every_text_field(payload: str) -> None:
             check_diff(base_loaded(index), loaded)
 
 
-@settings(max_examples=examples(2))
+@settings(max_examples=examples(1))
 @given(hostile_names(directories=True), hostile_names(directories=True))
 def test_hostile_file_names_in_every_output(old_name: str, new_name: str) -> None:
     """A map's file name is user text too: lint and diff formats escape it and keep one item a line."""

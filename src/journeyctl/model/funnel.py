@@ -35,7 +35,8 @@ def funnel_drops(journey: Journey) -> list[FunnelDrop]:
     for index, entry in enumerate(entries):
         following = entries[index + 1] if index + 1 < len(entries) else None
         if entry.drop_off is not None:
-            lost = round(entry.count * entry.drop_off / 100) if entry.count is not None else None
+            # In whole numbers (thousandths of a percent): a huge count times a float overflows.
+            lost = entry.count * round(entry.drop_off * 1000) // 100_000 if entry.count is not None else None
             drops.append(FunnelDrop(entry, following, entry.drop_off, lost, stated=True))
         elif following is not None and entry.count and following.count is not None:
             lost = entry.count - following.count

@@ -50,6 +50,7 @@ stages:
 
 from __future__ import annotations
 
+import math
 import typing
 from collections.abc import Iterator
 
@@ -118,11 +119,9 @@ def _off_target(metric: Metric) -> str:
         # "0.6 below its target of 4.2 score (1-5)" reads better than repeating a long unit.
         distance = format_number(gap) + (spaced if " " not in unit else "")
     side = "above" if metric.better == "lower" else "below"
-    share = (
-        f", {format_number(round(100 * gap / abs(metric.target)))}% off"
-        if metric.target and unit != "%"
-        else ""
-    )
+    relative = 100 * gap / abs(metric.target) if metric.target else math.inf
+    # Extreme but finite figures can make the share overflow to infinity: then it is left out.
+    share = f", {format_number(round(relative))}% off" if math.isfinite(relative) and unit != "%" else ""
     return (
         f"{format_number(metric.value)}{spaced}, {distance} {side} its target of "
         f"{format_number(metric.target)}{spaced}{share} ({metric.better} is better)"
