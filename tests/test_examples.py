@@ -126,8 +126,12 @@ def test_the_future_map_pairs_with_its_current_map() -> None:
     assert future.baseline in maps
     current = maps[future.baseline]
     assert current.state == "current"
-    # Same stages, and enough surviving steps for diff to show emotion changes.
-    assert [stage.id for stage in future.stages] == [stage.id for stage in current.stages]
+    # The same stages but the ones it says it drops, and enough surviving steps for diff
+    # to show emotion changes.
+    assert future.dropped_stages
+    assert [stage.id for stage in future.stages] == [
+        stage.id for stage in current.stages if stage.id not in future.dropped_stages
+    ]
     current_steps = {step.id: step for _, step in current.iter_steps()}
     surviving = [step for _, step in future.iter_steps() if step.id in current_steps]
     assert len(surviving) >= 5
@@ -197,5 +201,6 @@ def test_every_key_of_the_format_appears_in_an_example() -> None:
     missing = sorted(expected - used)
     assert not missing, "keys no example uses: " + ", ".join(f"{m}.{k}" for m, k in missing)
     # Sanity check of the walk itself: nested keys are attributed to their model.
-    assert ("Step", "moment-of-truth") not in used
+    assert ("Stage", "moment-of-truth") not in used
     assert ("Touchpoint", "moment-of-truth") in used
+    assert ("Insight", "url") in used and ("Step", "insights") in used

@@ -80,12 +80,22 @@ FIELD_CASES = [
     (journey.Step, "backstage", "list of texts (not empty)", "optional, default `[]`"),
     (journey.Touchpoint, "moment_of_truth", "`true` or `false`", "optional, default `false`"),
     (journey.Metric, "value", "number", "optional"),
+    (journey.Metric, "count", "whole number, 0 or more", "optional"),
+    (journey.Step, "duration", "[duration](#durations)", "optional"),
+    (
+        journey.Step,
+        "emotions",
+        "mapping of [slug](#ids-and-references) to whole number from -2 to +2",
+        "optional, default `{}`",
+    ),
+    (journey.FunnelEntry, "drop_off", "number from 0 to 100", "optional"),
+    (journey.Insight, "url", "web address (https://...)", "optional"),
     (journey.Metric, "better", "one of `higher`, `lower`", "optional, default `higher`"),
     (
         journey.PainPoint,
         "severity",
         "one of `low`, `medium`, `high`, `critical`",
-        "optional, default `medium`",
+        "optional",
     ),
 ]
 

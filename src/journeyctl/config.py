@@ -82,6 +82,8 @@ class ActiveRule:
     options: RuleOptions
     #: Where the rule comes from: "journeyctl", or "plugin DIST VERSION" for a plugin's rule.
     origin: str = "journeyctl"
+    #: "map" rules check one loaded map; "project" rules every map of a run (lint/project.py).
+    scope: str = "map"
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,10 @@ class LintConfig:
     @property
     def codes(self) -> frozenset[str]:
         return frozenset(rule.code for rule in self.rules)
+
+    @property
+    def has_project_rules(self) -> bool:
+        return any(rule.scope == "project" for rule in self.rules)
 
     def ignored_codes(self, path: str) -> frozenset[str]:
         """Codes that ``per-file-ignores`` turns off for the file at ``path``."""
@@ -494,6 +500,7 @@ def build_lint_config(
                 rule.check,
                 options_model,
                 origin=f"{rule.origin} {rule.version}" if rule.version else rule.origin,
+                scope=rule.scope,
             )
         )
     engine_severity: dict[str, Severity] = {

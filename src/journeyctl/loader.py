@@ -40,7 +40,7 @@ from journeyctl.yamlsource import DEFAULT_MAX_FILE_SIZE, SourceMap, parse, size_
 if typing.TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
 
-    from journeyctl.model import Entity, Journey, SharedDefinitions
+    from journeyctl.model import Entity, FunnelEntry, Journey, SharedDefinitions
 
 #: Reads an included file given its resolved path; the default reads the disk,
 #: ``journeyctl diff`` passes one that reads git blobs.
@@ -67,6 +67,11 @@ class LoadedMap:
             return source.locate(entity._path)
         location = source.locate((*entity._path, key), key=True)
         return location
+
+    def locate_key(self, entity: Entity, key: str, *rest: str | int) -> Location:
+        """Position of the key at ``key`` (and deeper parts) of an entity, such as a mapping's key."""
+        source = self.sources.get(entity._file, self.source)
+        return source.locate((*entity._path, key, *rest), key=True)
 
     def locate_value(self, entity: Entity, key: str, *rest: str | int) -> Location:
         """Position of the value at ``key`` (and deeper parts) of an entity."""
@@ -321,13 +326,14 @@ def _identity_of_valid_parts(document: dict[str, Any], source: SourceMap, path: 
     partial = Journey.model_construct(  # type: ignore[call-arg]
         personas=valid_items(document.get("personas"), journey.Persona, ("personas",)),
         channels=valid_items(document.get("channels"), journey.Channel, ("channels",)),
+        insights=valid_items(document.get("insights"), journey.Insight, ("insights",)),
         stages=stages,
         include=[],
         tags=[],
     )
     _place(partial, (), path)
     written_ids = set(_ids_written(document))
-    shared_kinds = {"persona", "channel"} if document.get("include") else set()
+    shared_kinds = {"persona", "channel", "insight"} if document.get("include") else set()
 
     def tolerated(kind: str, value: str) -> bool:
         return value in written_ids or kind in shared_kinds
@@ -387,6 +393,8 @@ def load_shared_bytes(
         persona._path, persona._file = ("personas", index), path
     for index, channel in enumerate(shared.channels):
         channel._path, channel._file = ("channels", index), path
+    for index, insight in enumerate(shared.insights):
+        insight._path, insight._file = ("insights", index), path
     return shared, source
 
 
@@ -443,6 +451,7 @@ def _load_includes(
     errors: list[JourneyError] = []
     personas: list[Any] = []
     channels: list[Any] = []
+    insights: list[Any] = []
     for index, include in enumerate(journey.include):
         where = loaded.source.locate(("include", index))
         try:
@@ -479,8 +488,10 @@ def _load_includes(
         loaded.sources[display] = source
         personas.extend(shared.personas)
         channels.extend(shared.channels)
+        insights.extend(shared.insights)
     journey.personas[:0] = personas
     journey.channels[:0] = channels
+    journey.insights[:0] = insights
     return errors
 
 
@@ -503,6 +514,12 @@ def _assign_paths(journey: Journey, path: str) -> None:
         _place(persona, ("personas", index), path)
     for index, channel in enumerate(journey.channels):
         _place(channel, ("channels", index), path)
+    for index, insight in enumerate(journey.insights):
+        _place(insight, ("insights", index), path)
+    if journey.funnel is not None:
+        _place(journey.funnel, ("funnel",), path)
+        for index, entry in enumerate(journey.funnel.entries):
+            _place(entry, ("funnel", "entries", index), path)
     for s, stage in enumerate(journey.stages):
         stage_path = ("stages", s)
         _place(stage, stage_path, path)
@@ -521,6 +538,7 @@ def _assign_paths(journey: Journey, path: str) -> None:
 ID_SCOPES = (
     ("persona", "personas"),
     ("channel", "channels"),
+    ("insight", "insights"),
     ("stage", "stages"),
     ("touchpoint", "touchpoints"),
     ("step", "steps"),
@@ -546,6 +564,7 @@ def check_identity(
     entities: dict[str, Iterable[Entity]] = {
         "persona": journey.personas,
         "channel": journey.channels,
+        "insight": journey.insights,
         "stage": journey.stages,
         "touchpoint": [t for _, t in journey.iter_touchpoints()],
         "step": [s for _, s in journey.iter_steps()],
@@ -575,23 +594,74 @@ def check_identity(
     # shown get one (3,000 dangling references among 3,000 ids took 8 s with a suggestion each).
     dangling: list[tuple[Location, str, str]] = []
 
-    def check(entity: Entity, key: str, kind: str, value: str | None, *index: int) -> None:
+    def check(
+        entity: Entity, key: str, kind: str, value: str | None, *index: str | int, at_key: bool = False
+    ) -> None:
         if value is None or value in ids[kind] or (tolerate is not None and tolerate(kind, value)):
             return
-        dangling.append((loaded.locate_value(entity, key, *index), kind, value))
+        locate = loaded.locate_key if at_key else loaded.locate_value
+        dangling.append((locate(entity, key, *index), kind, value))
 
+    def check_all(entity: Entity, key: str, kind: str, values: Iterable[str]) -> None:
+        known = ids[kind]
+        for index, ref in enumerate(values):
+            if ref not in known:
+                check(entity, key, kind, ref, index)
+
+    # Most references are written and resolve; the membership tests inline keep a map's
+    # load from paying a call per reference (this runs for every map of a corpus).
+    channels, personas, touchpoints = ids["channel"], ids["persona"], ids["touchpoint"]
+    steps = ids["step"]
+    flow = False
     for _, touchpoint in journey.iter_touchpoints():
-        check(touchpoint, "channel", "channel", touchpoint.channel)
+        if touchpoint.channel not in channels:
+            check(touchpoint, "channel", "channel", touchpoint.channel)
     for _, step in journey.iter_steps():
-        check(step, "persona", "persona", step.persona)
+        if step.persona is not None and step.persona not in personas:
+            check(step, "persona", "persona", step.persona)
+        if step.personas:
+            check_all(step, "personas", "persona", step.personas)
+        elif step.emotions and step.persona is None:
+            # A step without personas is every persona's: its `emotions` may score any of them.
+            for ident in step.emotions:
+                check(step, "emotions", "persona", ident, ident, at_key=True)
         for index, ref in enumerate(step.touchpoints):
-            check(step, "touchpoints", "touchpoint", ref, index)
+            if ref not in touchpoints:
+                check(step, "touchpoints", "touchpoint", ref, index)
+        if step.kind != "main" or step.branches_from is not None or step.rejoins is not None:
+            flow = True
+            check(step, "branches-from", "step", step.branches_from)
+            check(step, "rejoins", "step", step.rejoins)
+        if step.insights:
+            check_all(step, "insights", "insight", step.insights)
     for _, pain_point in journey.iter_pain_points():
-        check(pain_point, "touchpoint", "touchpoint", pain_point.touchpoint)
-        check(pain_point, "step", "step", pain_point.step)
+        if pain_point.touchpoint is not None and pain_point.touchpoint not in touchpoints:
+            check(pain_point, "touchpoint", "touchpoint", pain_point.touchpoint)
+        if pain_point.step is not None and pain_point.step not in steps:
+            check(pain_point, "step", "step", pain_point.step)
+        if pain_point.insights:
+            check_all(pain_point, "insights", "insight", pain_point.insights)
+        if pain_point.metrics:
+            check_all(pain_point, "metrics", "metric", pain_point.metrics)
     for _, opportunity in journey.iter_opportunities():
-        for index, ref in enumerate(opportunity.addresses):
-            check(opportunity, "addresses", "pain point", ref, index)
+        check_all(opportunity, "addresses", "pain point", opportunity.addresses)
+        if opportunity.insights:
+            check_all(opportunity, "insights", "insight", opportunity.insights)
+        if opportunity.metrics:
+            check_all(opportunity, "metrics", "metric", opportunity.metrics)
+    for _, metric in journey.iter_metrics():
+        if metric.step is not None or metric.touchpoint is not None or metric.persona is not None:
+            check(metric, "step", "step", metric.step)
+            check(metric, "touchpoint", "touchpoint", metric.touchpoint)
+            check(metric, "persona", "persona", metric.persona)
+        if metric.insights:
+            check_all(metric, "insights", "insight", metric.insights)
+    if journey.funnel is not None:
+        check(journey.funnel, "persona", "persona", journey.funnel.persona)
+        check_all(journey.funnel, "insights", "insight", journey.funnel.insights)
+        for entry in journey.funnel.entries:
+            check(entry, "stage", "stage", entry.stage)
+            check(entry, "step", "step", entry.step)
     dangling.sort()
     known: dict[str, list[str]] = {}
     for number, (where, kind, value) in enumerate(dangling):
@@ -601,6 +671,15 @@ def check_identity(
                 known[kind] = sorted(ids[kind])
             message += _reference_hint(value, known[kind], kind)
         errors.append(DanglingReferenceError(message, where))
+    if tolerate is not None:
+        # A partial map (of the parts that validated) only has its references checked.
+        return errors
+    if flow:
+        errors.extend(_check_flow(loaded))
+    if journey.funnel is not None:
+        errors.extend(_check_funnel_order(loaded, ids))
+    if journey.state != "future":
+        errors.extend(_check_future_only(loaded))
     return errors
 
 
@@ -611,6 +690,93 @@ def _reference_hint(value: str, known: list[str], kind: str) -> str:
     if known:
         return "; defined: " + ", ".join(known[:8]) + (", ..." if len(known) > 8 else "")
     return f"; the map defines no {dict(ID_SCOPES)[kind]}"
+
+
+_FLOW_VERBS = {"branches-from": "branch off", "rejoins": "rejoin"}
+
+
+def _check_flow(loaded: LoadedMap) -> list[JourneyError]:
+    """Branch steps start from a step (``branches-from``) or continue the branch before them."""
+    errors: list[JourneyError] = []
+    previous = None
+    for _, step in loaded.journey.iter_steps():
+        for key, ref in (("branches-from", step.branches_from), ("rejoins", step.rejoins)):
+            if ref == step.id:
+                errors.append(
+                    DanglingReferenceError(
+                        f"step '{step.id}' cannot {_FLOW_VERBS[key]} itself",
+                        loaded.locate_value(step, key),
+                    )
+                )
+        if step.is_branch and step.branches_from is None and (previous is None or not previous.is_branch):
+            errors.append(
+                SchemaError(
+                    f"step '{step.id}' is a {step.kind} step but no branch comes before it; say which "
+                    "step it branches off with `branches-from: <step id>`",
+                    loaded.locate_value(step, "kind"),
+                )
+            )
+        previous = step
+    return errors
+
+
+def _check_funnel_order(loaded: LoadedMap, ids: dict[str, dict[str, Entity]]) -> list[JourneyError]:
+    """Funnel entries follow the journey: each stage or step comes after the one before it."""
+    journey = loaded.journey
+    if journey.funnel is None:
+        return []
+    # A stage's position is that of its first step, so a stage entry may sit before that stage's steps.
+    position: dict[tuple[str, str], tuple[int, int]] = {}
+    for s_index, stage in enumerate(journey.stages):
+        position[("stage", stage.id)] = (s_index, -1)
+        for t_index, step in enumerate(stage.steps):
+            position[("step", step.id)] = (s_index, t_index)
+    errors: list[JourneyError] = []
+    before: tuple[tuple[int, int], FunnelEntry] | None = None
+    for entry in journey.funnel.entries:
+        kind = "stage" if entry.stage is not None else "step"
+        where = position.get((kind, entry.target))
+        if where is None:
+            continue  # an unknown id, reported above
+        if before is not None and where <= before[0]:
+            previous = before[1]
+            previous_kind = "stage" if previous.stage is not None else "step"
+            if where == before[0]:
+                message = f"{kind} '{entry.target}' is in the funnel twice in a row"
+            else:
+                message = (
+                    f"funnel entries follow the journey's order: {kind} '{entry.target}' is listed "
+                    f"after {previous_kind} '{previous.target}' but comes before it in the journey"
+                )
+            errors.append(SchemaError(message, loaded.locate_value(entry, kind)))
+        before = (where, entry)
+    return errors
+
+
+def _check_future_only(loaded: LoadedMap) -> list[JourneyError]:
+    """What only a future-state map can say: which baseline pain points and stages are gone."""
+    journey = loaded.journey
+    if journey.state == "future":
+        return []
+    errors: list[JourneyError] = []
+    if journey.dropped_stages:
+        errors.append(
+            SchemaError(
+                "`dropped-stages` names stages of a baseline map, so it belongs to a future-state map "
+                "(`state: future`)",
+                loaded.locate(journey, "dropped-stages"),
+            )
+        )
+    for _, opportunity in journey.iter_opportunities():
+        if opportunity.resolves:
+            errors.append(
+                SchemaError(
+                    "`resolves` names pain points of a baseline map, so it belongs to a future-state map "
+                    "(`state: future`); in a current-state map use `addresses`",
+                    loaded.locate(opportunity, "resolves"),
+                )
+            )
+    return errors
 
 
 # --- pydantic errors to located, readable messages ------------------------------------
@@ -719,6 +885,14 @@ def _unwrap(annotation: Any) -> Any:
         return annotation
 
 
+#: Keys whose values are durations ("10m", "2h"); a bare number there lacks its unit.
+DURATION_KEYS = frozenset(("duration", "wait"))
+
+
+def _number_text(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def _allowed_keys(model: type[BaseModel]) -> list[str]:
     return [f.alias or name for name, f in model.model_fields.items()]
 
@@ -734,11 +908,15 @@ def translate_validation_error(
     """
     located: list[tuple[Location, int, Any]] = []
     for number, error in enumerate(exc.errors(include_url=False)):
-        loc = tuple(error["loc"])
+        loc = _error_loc(error)
         if error["type"] == "extra_forbidden":
             location = source.locate(loc, key=True)
         elif error["type"] == "missing":
             location = _missing_location(source, loc[:-1])
+        elif error["type"] == "journeyctl_conflict" or error["loc"][-1:] == ("[key]",):
+            # A whole-entity check of the model reported at its key, or a mapping key that
+            # fails (an `emotions` key that is not an id): point at the key.
+            location = source.locate(loc, key=True)
         else:
             location = source.locate(loc)
         located.append((location, number, error))
@@ -747,8 +925,19 @@ def translate_validation_error(
     for shown, (location, _, error) in enumerate(located):
         quoted = isinstance(error.get("input"), str) and source.is_quoted(tuple(error["loc"]))
         message, hint = describe_error(error, root, suggest=shown < MAX_ERRORS_PER_FILE, quoted=quoted)
-        errors.append(SchemaError(message, location, key_path=key_path(error["loc"]), hint=hint))
+        errors.append(SchemaError(message, location, key_path=key_path(_error_loc(error)), hint=hint))
     return errors
+
+
+def _error_loc(error: Any) -> tuple[str | int, ...]:
+    """Where an error is, as keys: a failing mapping key is its own place, and a whole-entity
+    check of the model (``_conflict`` in model/journey.py) names the key it is about."""
+    loc = tuple(error["loc"])
+    if loc[-1:] == ("[key]",):
+        return loc[:-1]
+    if error["type"] == "journeyctl_conflict":
+        return (*loc, (error.get("ctx") or {})["key"])
+    return loc
 
 
 #: Quotes a word processor puts in place of YAML's straight ones.
@@ -769,7 +958,7 @@ def describe_error(
     """
     from journeyctl.model import EMOTION_MAX, EMOTION_MIN
 
-    loc = tuple(error["loc"])
+    loc = _error_loc(error)
     kind = error["type"]
     value = error.get("input")
     name = (
@@ -803,7 +992,14 @@ def describe_error(
                 "add 'journeyctl: 1' as the first line",
             )
         return message, f"add '{name}: ...' to this mapping"
-    if name == "emotion":
+    if kind in ("journeyctl_conflict", "duration_format", "url_format"):
+        return str(error["msg"]), None  # the model's own words (model/journey.py) say the fix
+    if name in DURATION_KEYS and kind == "string_type":
+        return (
+            f"a duration is written as text such as 10m, 2h, 3d or 2w, not {_yaml_kind(value)}",
+            f"add the unit (m minutes, h hours, d days, w weeks): {name}: {value}m",
+        )
+    if name == "emotion" or (len(loc) >= 2 and loc[-2] == "emotions" and kind != "string_pattern_mismatch"):
         return (
             f"emotion must be a whole number from {EMOTION_MIN} to +{EMOTION_MAX} "
             f"(-2 very negative .. +2 very positive), not {_yaml_kind(value)}"
@@ -845,6 +1041,11 @@ def describe_error(
             return message, "start each item of the list with '- ', indented under the key"
         item = value if isinstance(value, str) else "..."
         return message, f"write the items in brackets ({name}: [{item}]) or each on its own line after '- '"
+    if kind == "dict_type" and name == "emotions":
+        return (
+            "`emotions` maps each persona to their score, such as `emotions: {admin: -1, buyer: 1}`, "
+            f"not {_yaml_kind(value)}"
+        ), "for one score for everyone use `emotion`"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return f"expected a mapping of keys, got {_yaml_kind(value)}", (
             "write the keys of this item on lines of their own (id: ..., name: ...), or in braces: "
@@ -873,9 +1074,14 @@ def describe_error(
             "greater_than": "more than",
             "less_than": "less than",
         }[kind]
+        message = f"{name} must be {relation} {_number_text(bound)}, not {_yaml_kind(value)}"
+        if name == "drop-off":
+            message += " (a percent of the customers reaching this entry, 0 to 100)"
+        return message, f"write a number {relation} {_number_text(bound)}"
+    if kind == "too_short":
         return (
-            f"{name} must be {relation} {bound}, not {_yaml_kind(value)}",
-            f"write a number {relation} {bound}",
+            f"{name} needs at least {context.get('min_length')} items, not {context.get('actual_length')}",
+            "add the missing items",
         )
     return f"{name}: the value {_yaml_kind(value)} is not allowed here", None
 
@@ -941,7 +1147,7 @@ def _text_expected(name: str, value: Any) -> tuple[str, str]:
         if name == "persona":
             return (
                 "expected one persona id, got a list",
-                "name one persona, or leave 'persona' out: a step without one is taken by every persona",
+                "for several personas write `personas: [...]`; a step naming none is every persona's",
             )
         return (
             message,

@@ -4,7 +4,8 @@ A case has a ``description``; ``old`` (map text, default ``cases/_base.yaml``);
 ``new`` (map text) or ``edits`` applied to the old map (``set``/``to``,
 ``delete``, ``insert``/``value``, ``move``/``to``, each a key path); the
 expected ``exit`` code; and either ``expected`` (every change, as
-``"kind entity path classification [field]"`` with optional ``old``/``new``)
+``"kind entity path classification [field]"`` with optional ``old``/``new`` and
+``message``)
 or ``error`` (the start of the located message on stderr). Each case runs
 through the real CLI with ``--format json``.
 """
@@ -93,6 +94,6 @@ def test_case(
     assert sorted(actual) == sorted(expected), json.dumps(changes, indent=1)
     assert len(changes) == len(actual), "no change is reported twice"
     for key, entry in expected.items():
-        for side in ("old", "new"):
+        for side in ("old", "new", "message"):
             if side in entry:
                 assert actual[key][side] == entry[side], (key, side)

@@ -13,6 +13,14 @@ purify.sanitize = (text) => text;
 const { default: mermaid } = await import(pathToFileURL(join(modules, "mermaid/dist/mermaid.core.mjs")));
 mermaid.initialize({ startOnLoad: false });
 
+// Mermaid hides entity codes (#44;) from its grammar as placeholders and puts them back as
+// entities into the SVG, where the browser shows their character; do the same here.
+const named = { quot: '"', amp: "&", lt: "<", gt: ">", nbsp: "\u00a0", apos: "'" };
+const shown = (text) =>
+  text
+    .replace(/\uFB02\u00B0\u00B0(\d+)\u00B6\u00DF/g, (_, code) => String.fromCodePoint(Number(code)))
+    .replace(/\uFB02\u00B0(\w+)\u00B6\u00DF/g, (_, name) => named[name] ?? `&${name};`);
+
 const results = [];
 for (const text of JSON.parse(readFileSync(0, "utf8"))) {
   try {
@@ -20,9 +28,14 @@ for (const text of JSON.parse(readFileSync(0, "utf8"))) {
     const diagram = await mermaid.mermaidAPI.getDiagramFromText(text);
     const db = diagram.db;
     results.push({
-      title: db.getDiagramTitle(),
-      sections: [...db.getSections()],
-      tasks: db.getTasks().map((t) => ({ section: t.section, task: t.task, score: t.score, people: [...t.people] })),
+      title: shown(db.getDiagramTitle()),
+      sections: [...db.getSections()].map(shown),
+      tasks: db.getTasks().map((t) => ({
+        section: shown(t.section),
+        task: shown(t.task),
+        score: t.score,
+        people: t.people.map(shown),
+      })),
     });
   } catch (error) {
     results.push({ error: String(error.message).split("\n")[0] });

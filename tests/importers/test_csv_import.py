@@ -68,6 +68,11 @@ ERRORS = [
     ("Colour,Size\nred,big\n", "auto", "1:1: cannot tell the shape of this CSV"),
     ('Stage,Doing\nA,"unclosed\n', "auto", "not a readable CSV file"),
     (",,\n,,\n", "auto", "the file has no cells with text"),
+    ("Stage,Doing,Duration\nA,x,10 min\n", "auto", "2:3: '10 min' is not a duration: write whole numbers"),
+    ("Stage,Doing,Kind\nA,x,detour\n", "auto", "2:3: kind 'detour' is not one of main, alternative, failure"),
+    ("Stage,Doing,Emotion by persona\nA,x,Sam -1\n", "auto", "2:3: 'Sam -1' is not 'persona name: emotion'"),
+    ("Stage,Doing,Pain points,Severity\nA,x,Slow,huge\n", "auto", "2:4: severity 'huge' is not one of low"),
+    ("Stage,Doing,Moment of truth\nA,x,maybe\n", "auto", "2:3: moment of truth 'maybe' is not yes or no"),
 ]
 
 

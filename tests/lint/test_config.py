@@ -80,8 +80,8 @@ def test_rule_options_reach_the_rule() -> None:
 
 
 def test_command_line_errors_name_the_option() -> None:
-    with pytest.raises(ConfigError, match=r"--select: unknown rule code, code prefix or name 'JM9'"):
-        build_lint_config(None, Overrides(select=["JM9"]))
+    with pytest.raises(ConfigError, match=r"--select: unknown rule code, code prefix or name 'JM99'"):
+        build_lint_config(None, Overrides(select=["JM99"]))
 
 
 def test_config_is_found_walking_up_and_stops_at_the_repository(tmp_path: Path) -> None:

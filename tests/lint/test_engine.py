@@ -35,9 +35,10 @@ def test_lint_map_with_no_config_is_the_recommended_preset() -> None:
     loaded = load_bytes(text.encode(), "two-gaps.yaml")
     assert lint_map(loaded) == lint_map(loaded, LintConfig.recommended())
     strict = build_lint_config(None, Overrides(preset="strict"))
-    # The strict preset also runs step-without-touchpoint (not recommended): the checkout step has none.
+    # The strict preset also runs step-without-touchpoint and unrated-pain-point (not recommended):
+    # the checkout step has no touchpoint and the pain point no severity.
     extra = {f.name for f in lint_map(loaded, strict)} - {f.name for f in lint_map(loaded)}
-    assert extra == {"step-without-touchpoint"}
+    assert extra == {"step-without-touchpoint", "unrated-pain-point"}
 
 
 def test_select_ignore_and_severity_apply() -> None:
@@ -47,7 +48,10 @@ def test_select_ignore_and_severity_apply() -> None:
     no_stage = config_from_yaml("ignore: [JM101]\n")
     assert [f.name for f in lint_text(text, no_stage)] == ["pain-point-without-opportunity"]
     by_prefix = config_from_yaml("select: [JM2]\n")
-    assert [f.name for f in lint_text(text, by_prefix)] == ["pain-point-without-opportunity"]
+    assert [f.name for f in lint_text(text, by_prefix)] == [
+        "pain-point-without-opportunity",
+        "unrated-pain-point",
+    ]
     severe = config_from_yaml("rules:\n  JM101: error\n  pain-point-without-opportunity: {severity: info}\n")
     assert [f.severity for f in lint_text(text, severe)] == ["error", "info"]
 

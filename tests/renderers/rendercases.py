@@ -12,6 +12,8 @@ MAPS = HERE / "maps"
 GOLDENS = HERE / "goldens"
 CHECKOUT = MAPS / "checkout.yaml"
 HOSTILE = MAPS / "hostile.yaml"
+#: Every field of the fidelity issue (personas per step, flow, funnel, durations, insights...).
+FIDELITY = MAPS / "fidelity.yaml"
 
 #: Every payload from the XSS acceptance criterion; hostile.yaml puts them in every kind of text field.
 XSS_PAYLOADS = (
@@ -30,7 +32,7 @@ def example_maps() -> list[Path]:
 
 
 def golden_inputs() -> list[Path]:
-    return [CHECKOUT, HOSTILE, *example_maps()]
+    return [CHECKOUT, HOSTILE, FIDELITY, *example_maps()]
 
 
 def case_id(path: Path) -> str:

@@ -62,3 +62,35 @@ def test_a_lone_name_with_a_comma_is_read_back_whole() -> None:
         "m.yaml",
     )
     assert rows(csv_renderer.render(loaded, csv_renderer.Options()))[1][5] == "Maya, nurse;"
+
+
+def test_fidelity_fields_where_a_spreadsheet_user_looks() -> None:
+    from tests.renderers.rendercases import FIDELITY
+
+    table = rows(csv_renderer.render(load(FIDELITY), csv_renderer.Options()))
+    header = table[0]
+    by_step = {row[header.index("Step id")]: dict(zip(header, row, strict=True)) for row in table[1:]}
+    slot = by_step["picks-slot"]
+    assert slot["Persona"] == "Sam, plans the week; Alex, adds to the basket"
+    assert slot["Emotion"] == ""  # scored per persona only: no step score, never a neutral 0
+    assert slot["Emotion by persona"] == "Sam, plans the week: 0\nAlex, adds to the basket: -1"
+    assert (slot["Wait"], slot["Moment of truth"]) == ("2m", "yes")
+    assert slot["Metrics"] == (
+        "Searches that find an evening slot: 65 % (target 80 %; as of 2026-09-30, Sam, plans the week, "
+        "new customers)"
+    )
+    full = by_step["slot-full"]
+    assert (full["Kind"], full["Branches from"], full["Condition"]) == (
+        "failure",
+        "picks-slot",
+        "if every evening slot is taken",
+    )
+    assert (full["Severity"], full["Insights"]) == (
+        "not rated",
+        "Analytics: App analytics, September 2026 (2026-10-01)",
+    )
+    assert by_step["picks-morning-slot"]["Rejoins"] == "pays"
+    assert (
+        by_step["checks-pantry"]["Persona"] == "Sam, plans the week; Alex, adds to the basket"
+    )  # every persona
+    assert by_step["hears-about-it"]["Bright spots"] == "The friend shows the app on their phone"

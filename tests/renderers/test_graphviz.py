@@ -18,6 +18,7 @@ from journeyctl.renderers import dot, pdf, png, svg
 from journeyctl.renderers.graphviz_dot import build_dot, choose_layout, label_text
 from tests.renderers.rendercases import (
     CHECKOUT,
+    FIDELITY,
     HOSTILE,
     XSS_PAYLOADS,
     case_id,
@@ -206,6 +207,52 @@ def test_dot_output_is_deterministic_across_processes() -> None:
         )
         outputs.add(result.stdout)
     assert len(outputs) == 1
+
+
+def test_branches_hang_off_the_main_line() -> None:
+    """The bold chain is the main line only; a branch step is reached by a dashed arrow from the
+    step it branches off, labelled with its kind and condition, and returns by one where it rejoins."""
+    import re
+
+    text = build_dot(load(FIDELITY), dot.Options())
+    chain = re.findall(r'^\s*"step:([a-z-]+)" -> "step:([a-z-]+)" \[penwidth=1.6', text, flags=re.M)
+    assert ("picks-slot", "pays") in chain and ("waits-in", "unpacks") in chain
+    on_chain = {ident for pair in chain for ident in pair}
+    assert not on_chain & {"slot-full", "picks-morning-slot", "tries-pickup-point"}
+    assert '"step:picks-slot" -> "step:slot-full" [style=dashed, color="#6941c6"' in text
+    assert 'label=<failure path: if every evening<BR ALIGN="LEFT"/>slot is taken>' in text
+    assert '"step:slot-full" -> "step:picks-morning-slot" [style=dashed' in text
+    rejoins = '"step:picks-morning-slot" -> "step:pays" [style=dashed, color="#6941c6", fontcolor="#6941c6"'
+    assert rejoins + ', label="rejoins"]' in text
+
+
+def test_step_labels_carry_the_fidelity_fields() -> None:
+    import re
+
+    # Labels wrap at 30 characters; the words are what matters here.
+    text = re.sub(r'<BR ALIGN="LEFT"/>', " ", build_dot(load(FIDELITY), dot.Options()))
+    assert "<I>every persona</I>" in text  # a step that names no persona, in a map with several
+    assert "Sam, plans the week; Alex, adds to the basket" in text
+    assert "Emotion: Sam, plans the week: 0 neutral<BR/>Alex, adds to the basket: -1 negative" in text
+    assert "Emotion: not scored" in text and "not scored</TD>" in text  # the step and the legend
+    assert "<B>MOMENT OF TRUTH</B>" in text and "<B>FAILURE PATH</B>" in text
+    assert "Works well: The friend shows the app on their phone" in text
+    assert "Takes 20m" in text and "Waits 1-2h" in text
+    assert "Main line: at least 30m doing (2 of 3 steps timed)" in text
+    assert "Funnel: 10,000 households reach it; 38% leave before the next" in text
+    assert "earned (nobody here runs it)" in text and "third party" in text
+    assert "PAIN (not rated)" in text
+    assert "Insight: Interview: Diary study with 12 households (2026-09-12)" in text
+    # A metric hangs with the step it measures, with its period and segment.
+    assert "step “Picks a delivery slot”, as of 2026-09-30, Sam, plans the week, new customers" in text
+
+
+def test_compact_layout_counts_branches_and_unrated_pain_points() -> None:
+    text = build_dot(load(FIDELITY), dot.Options(layout="compact"))
+    assert "4 steps · 1 touchpoint (2 off the main line)" in text
+    assert "2 pain points (worst: medium, 1 not rated)" in text
+    assert "Emotion: mean +0.2 (neutral)" in text  # order's main line: -0.5 (mean of Sam 0, Alex -1), +1
+    assert "Emotion: mean -0.5 (neutral)" in text  # receive's main line: 0, -1 (not the +1 branch)
 
 
 WRAP_CASES = [

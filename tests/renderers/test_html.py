@@ -9,6 +9,7 @@ from typing import Any
 
 import pydantic
 import pytest
+from markupsafe import escape as html_escape
 
 from journeyctl.loader import LoadedMap, load_bytes, load_file
 from journeyctl.model import Journey
@@ -20,6 +21,8 @@ FIXTURES = HERE / "fixtures"
 GOLDENS = HERE / "goldens"
 CANVAS = FIXTURES / "html-canvas.yaml"
 XSS = FIXTURES / "html-xss.yaml"
+#: Every field of the fidelity issue (shared with the other renderers' goldens).
+FIDELITY = HERE / "maps" / "fidelity.yaml"
 
 
 def example_maps() -> list[Path]:
@@ -29,7 +32,7 @@ def example_maps() -> list[Path]:
     return sorted(path for path in EXAMPLES.rglob("*.y*ml") if b"\njourneyctl:" in b"\n" + path.read_bytes())
 
 
-GOLDEN_INPUTS = [CANVAS, XSS, *example_maps()]
+GOLDEN_INPUTS = [CANVAS, XSS, FIDELITY, *example_maps()]
 
 
 def render_path(path: Path, **options: Any) -> str:
@@ -188,9 +191,11 @@ def text_fields(model: type[pydantic.BaseModel]) -> list[str]:
 
 def test_xss_fixture_fills_every_text_field_of_the_format() -> None:
     journey = load_file(XSS).journey
-    entities: list[pydantic.BaseModel] = [journey, *journey.personas, *journey.channels]
+    entities: list[pydantic.BaseModel] = [journey, *journey.personas, *journey.channels, *journey.insights]
+    assert journey.funnel is not None
+    entities += [journey.funnel, *journey.funnel.entries]
     for stage in journey.stages:
-        entities += [stage, *stage.touchpoints, *stage.steps[:1], *stage.pain_points]
+        entities += [stage, *stage.touchpoints, *stage.steps, *stage.pain_points]
         entities += [*stage.opportunities, *stage.metrics]
     covered: set[tuple[str, str]] = set()
     for entity in entities:
@@ -220,16 +225,18 @@ def test_xss_payloads_stay_text() -> None:
     for tag, attrs in document.tags:
         assert not [name for name in attrs if name.startswith("on")], f"<{tag}> has an event handler"
         href = attrs.get("href")
-        assert href is None or href.startswith("#"), f"<{tag}> links outside the page: {href}"
+        if href is not None and not href.startswith("#"):
+            # Only an insight's source leaves the page: an https address, opened without referrer.
+            assert href.startswith("https://") and attrs.get("rel") == "noopener noreferrer", (tag, href)
     # The payload is shown: once per text field occurrence, as literal text.
     shown = "".join(document.text)
     assert shown.count("<script>window.__xss=1;alert(1)</script>") >= 30
     assert '"><svg onload="window.__xss=4;alert(4)">' in shown
     assert "javascript:alert(3)" in shown
     # A stray `</style>` or `</title>` in map text cannot close the real elements early.
-    points = document.having("circle", **{"class": "point"})
+    marks = [*document.having("circle"), *document.having("text", **{"class": "unscored-mark"})]
     assert page.count("</style>") == 1
-    assert page.count("</title>") == 2 + len(points)  # the page's, the curve's, one per point
+    assert page.count("</title>") == 2 + len(marks)  # the page's, the curve's, one per mark on it
 
 
 # --- self-contained and safe by construction --------------------------------------------------
@@ -247,7 +254,12 @@ def test_page_fetches_nothing(source: Path) -> None:
         assert "src" not in attrs and "srcset" not in attrs, f"<{tag}> loads a resource"
     assert document.having("link") == [] and document.having("script") == []
     assert "@import" not in page and "url(" not in page
-    urls = {word for word in page.replace('"', " ").split() if "://" in word}
+    # Links to an insight's source are for people to follow; nothing else names an address.
+    links = {attrs["href"] for tag, attrs in document.tags if tag == "a" and "://" in str(attrs.get("href"))}
+    texts = page
+    for link in links:
+        texts = texts.replace(str(html_escape(link or "")), "")
+    urls = {word for word in texts.replace('"', " ").split() if "://" in word}
     assert urls <= {"http://www.w3.org/2000/svg"}
 
 
@@ -375,3 +387,116 @@ def test_unknown_stage_is_a_render_error_with_a_suggestion() -> None:
 
     with pytest.raises(RenderError, match="did you mean 'visit'"):
         render_path(CANVAS, stages=["visits"])
+
+
+# --- the fidelity fields --------------------------------------------------------------------
+
+
+def fidelity() -> tuple[str, Elements, html.CanvasView]:
+    page = render_path(FIDELITY)
+    return page, parse(page), html.build_canvas(load_file(FIDELITY).journey, html.Options())
+
+
+def test_the_curve_follows_the_main_line_and_branches_hang_off_it() -> None:
+    _, _, canvas = fidelity()
+    x = {view.step.id: view.x for stage in canvas.stages for view in stage.steps}
+    line = [(s.x1, s.x2) for s in canvas.segments if not s.branch]
+    branch = {(s.x1, s.x2) for s in canvas.segments if s.branch}
+    # The line: 1 -> 2, across the unscored 3 to 4, then straight to 7 (past the failure and recovery),
+    # 8, and 10 (past the alternative 9).
+    assert line == [
+        (x["hears-about-it"], x["builds-list"]),
+        (x["builds-list"], x["picks-slot"]),
+        (x["picks-slot"], x["pays"]),
+        (x["pays"], x["waits-in"]),
+        (x["waits-in"], x["unpacks"]),
+    ]
+    assert [s.bridged for s in canvas.segments if not s.branch] == [False, True, False, False, False]
+    # Branches: off the step they leave, on to the next branch step, back where they rejoin.
+    assert branch == {
+        (x["picks-slot"], x["slot-full"]),
+        (x["slot-full"], x["picks-morning-slot"]),
+        (x["picks-morning-slot"], x["pays"]),
+        (x["waits-in"], x["tries-pickup-point"]),
+    }
+
+
+def test_branch_steps_say_what_they_are_in_the_doing_lane() -> None:
+    page, document, _ = fidelity()
+    cells = document.having("div", **{"class": "branch-step"})
+    assert (
+        len(cells) == 3 * 4
+    )  # three branch steps, marked in each step lane: doing, time, feeling, works well
+    assert (
+        '↳ Failure path off step 4</span><span class="branch-condition">if every evening slot is taken'
+        in page
+    )
+    assert "↳ Recovery path after step 5" in page and "Rejoins at step 7" in page
+    assert "↳ Alternative path off step 8" in page
+    points = {p["data-step"]: p["class"] for p in document.having("circle", **{"class": "point"})}
+    assert "branch-point" in (points["slot-full"] or "") and "branch-point" not in (points["pays"] or "")
+
+
+def test_personas_per_step_and_every_persona() -> None:
+    page, document, _ = fidelity()
+    chips = [attrs.get("class") for attrs in document.having("span", **{"class": "persona-chip"})]
+    assert chips.count("persona-chip every") == 3 + 1  # three steps name no persona, plus the legend
+    chip = '<span class="persona-chip">'
+    assert f"{chip}Sam, plans the week</span>{chip}Alex, adds to the basket</span>" in page
+
+
+def test_per_persona_scores_are_shown_and_marked_beside_the_point() -> None:
+    page, document, _ = fidelity()
+    alex = '<span class="persona-name">Alex, adds to the basket</span>'
+    assert alex + ' <span class="emo emo-n1">−1 negative</span>' in page
+    markers = [(m["data-step"], m["class"]) for m in document.having("circle", **{"class": "persona-score"})]
+    # builds-list: the step +1 (Sam's) is the point, Alex's −1 a marker; picks-slot: the mean −0.5 is
+    # the point, Sam's 0 and Alex's −1 markers.
+    assert markers == [
+        ("builds-list", "persona-score emo-n1"),
+        ("picks-slot", "persona-score emo-0"),
+        ("picks-slot", "persona-score emo-n1"),
+    ]
+    mean = next(p for p in document.having("circle", **{"class": "point"}) if p["data-step"] == "picks-slot")
+    assert mean["class"] == "point mean" and mean["data-emotion"] == "-0.5"
+    assert "Picks a delivery slot: −0.5, the mean of its personas' scores" in page
+
+
+def test_unscored_is_never_neutral() -> None:
+    page, document, _ = fidelity()
+    marks = document.having("text", **{"class": "unscored-mark"})
+    assert [m["data-step"] for m in marks] == ["checks-pantry"]
+    assert float(str(marks[0]["y"]).rstrip("%")) * html.CURVE_HEIGHT / 100 > html.curve_y(-2)  # below −2
+    assert not [
+        p for p in document.having("circle", **{"class": "point"}) if p["data-step"] == "checks-pantry"
+    ]
+    assert '<span class="feeling-text">A bit bored</span><span class="emo unscored">Not scored</span>' in page
+    assert "step 3, Checks the cupboards: not scored" in page  # the text alternative
+
+
+def test_funnel_times_bright_spots_and_insights() -> None:
+    page, document, _ = fidelity()
+    lanes = [row["class"] for row in document.having("tr") if (row.get("class") or "").startswith("lane-")]
+    assert lanes[0] == "lane-funnel" and "lane-time" in lanes and "lane-bright" in lanes
+    assert "10,000 households" in page and "38% leave before the next (3,800)" in page
+    assert '<li class="funnel-entry biggest">' in page and "▼ Biggest drop" in page
+    assert '<span style="width: 62%"></span>' in page  # 6,200 of 10,000: the bar's length
+    assert "Main line: at least 30m doing (2 of 3 steps timed)" in page
+    assert '<span class="time">Waits 1-2h</span>' in page
+    assert "<li>The friend shows the app on their phone</li>" in page
+    assert '<li class="insight" id="insight-diary-study">' in page
+    assert '<a href="https://research.example/grocery/diary-2026" rel="noopener noreferrer">' in page
+    assert 'Evidence <a href="#insight-diary-study">I1</a>' in page
+    assert "Measures step 4, Picks a delivery slot" in page
+    assert "as of 2026-09-30 · Sam, plans the week · new customers" in page
+
+
+def test_ownership_moments_of_truth_and_unrated() -> None:
+    page, _, _ = fidelity()
+    assert '<span class="meta ownership">Earned (nobody here runs it)</span>' in page
+    assert '<span class="meta ownership">Third party</span>' in page
+    assert (
+        '<span class="action" id="step-picks-slot">Picks a delivery slot</span> <span class="badge mot">'
+        in page
+    )
+    assert '<span class="badge sev-unrated">○ Not rated</span>' in page

@@ -18,7 +18,7 @@ import pytest
 from journeyctl.loader import load_file
 from journeyctl.renderers import html
 from tests.conftest import ROOT, require_tool
-from tests.renderers.test_html import CANVAS, XSS, example_maps
+from tests.renderers.test_html import CANVAS, FIDELITY, XSS, example_maps
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-PAGES = [CANVAS, XSS, *example_maps()]
+PAGES = [CANVAS, XSS, FIDELITY, *example_maps()]
 DESKTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
@@ -171,8 +171,11 @@ Array.from(document.querySelectorAll('circle.point')).map(point => {
 def test_curve_points_sit_at_their_scores_and_under_their_steps(
     source: Path, visit: Any, tmp_path: Path
 ) -> None:
+    from journeyctl.model.emotion import step_score
+
     journey = load_file(source).journey
-    scored = {step.id: step.emotion for _, step in journey.iter_steps() if step.emotion is not None}
+    # A step's point is its score, or the mean of its personas' own (model.emotion); unscored: none.
+    scored = {step.id: step_score(step) for _, step in journey.iter_steps() if step_score(step) is not None}
     page = visit(write_page(source, tmp_path))
     points = page.evaluate(POINTS_SCRIPT)
     assert {p["step"]: p["emotion"] for p in points} == scored

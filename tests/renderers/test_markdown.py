@@ -13,6 +13,7 @@ from journeyctl.loader import load_bytes
 from journeyctl.renderers import markdown
 from tests.renderers.rendercases import (
     CHECKOUT,
+    FIDELITY,
     HOSTILE,
     XSS_PAYLOADS,
     case_id,
@@ -99,7 +100,11 @@ def test_hostile_map_shows_every_payload_literally() -> None:
         "br",
         "pre",
         "code",
+        "a",
     }
+    # The one link is the insight's address, percent-encoded where Markdown would read it.
+    hrefs = re.findall(r'<a href="([^"]*)"', rendered)
+    assert hrefs == ["https://example.com/a_%28b%29%3Cc%3E%22d%22?q=*x*&amp;y=%5Bz%5D"]
     text = html.unescape(re.sub(r"<[^>]+>", " ", rendered))
     for payload in XSS_PAYLOADS:
         assert payload in text
@@ -125,7 +130,7 @@ def test_summary_tables_and_pain_points_with_their_opportunities() -> None:
     high = source.index("- **High**: The size guide")
     assert critical < high  # worst first
     assert "  - Opportunity (idea): Explain declines and offer another way to pay." in source
-    assert "- Opportunity (idea): An assembly video. (3. Receive)" in source
+    assert "- Opportunity (idea; 3. Receive): An assembly video." in source
     assert "```mermaid\njourney\n" in source
 
 
@@ -146,4 +151,82 @@ def test_pain_point_without_opportunity_says_so() -> None:
         "m.yaml",
     )
     source = markdown.render(loaded, markdown.Options()).decode()
-    assert "- **Low**: Slow (1. S)\n  - *No opportunity addresses this pain point yet.*" in source
+    assert "- **Low**: Slow\n  - Where: 1. S\n  - *No opportunity addresses this pain point yet.*" in source
+
+
+def test_every_field_of_the_fidelity_issue_is_shown() -> None:
+    source = markdown.render(load(FIDELITY), markdown.Options(mermaid=False)).decode()
+    # Several personas, "; " between (names hold commas); no persona named: every persona.
+    assert (
+        "| Builds the list together<br>insights I1 | Sam, plans the week; Alex, adds to the basket |"
+        in source
+    )
+    assert "| 3 | Checks the cupboards | every persona |" in source
+    assert "A step that names no persona is taken by every persona." in source
+    # Per-persona emotion, and "not scored" (never neutral) for a step with feelings in words only.
+    assert "Sam, plans the week: 🙂 +1 positive<br>Alex, adds to the basket: 🙁 -1 negative" in source
+    assert "| A bit bored | not scored | takes 10m |" in source
+    # Branches say what they are, off which step, when, and where they rejoin.
+    assert "↳ *failure path off “Picks a delivery slot”: if every evening slot is taken*" in source
+    assert (
+        "↳ *recovery path after “Finds every evening slot full”; rejoins at “Pays for the order”*" in source
+    )
+    assert "| **Steps** | 10 (3 off the main line) |" in source
+    # Times per step and summed per stage on the main line (a lower bound when some are untimed).
+    assert "**Time on the main line:** at least 30m doing (2 of 3 steps timed)" in source
+    assert "**Time on the main line:** 15m doing, 1h-2h waiting" in source
+    # Moments of truth and bright spots on steps; earned and third-party touchpoints.
+    assert "Picks a delivery slot<br>★ **moment of truth**" in source
+    assert "✓ bright spot: The friend shows the app on their phone" in source
+    assert (
+        "| A friend's recommendation | Friends and family (other) | earned (nobody here runs it) |  |"
+        in source
+    )
+    assert "| Courier van | Delivery partner (partner) | third party |  |" in source
+    # Metrics where they sit, with period, segment, persona, count and source.
+    assert (
+        "| Searches that find an evening slot | step “Picks a delivery slot” | 65 % "
+        "| 80 % (higher is better) | ❌ off target "
+        "| as of 2026-09-30 · Sam, plans the week · new customers | Slot service logs<br>insights I2 |"
+    ) in source
+    assert "| Sep 2026 · n=5,200 |" in source
+    # The funnel as a table, with its biggest drop.
+    assert "| stage “Plan the shop” | 10,000 | 38% (3,800 lost) — biggest drop |" in source
+    assert "| step “Finds every evening slot full” | — | 35% |" in source
+    # Unrated pain points stay unrated, counted apart.
+    assert "- **Not rated**: Evening slots are gone by Tuesday for the weekend." in source
+    assert "| **Pain points** | 2 (1 not rated) |" in source
+    # Insights with source, date and link; cited by label.
+    assert (
+        "- **I1** Interview: Diary study with 12 households (2026-09-12) "
+        "([link](https://research.example/grocery/diary-2026)): 9 of 12 households share one basket"
+    ) in source
+    assert "  - Insights: I2\n  - Shows in: Searches that find an evening slot\n" in source
+
+
+def test_owner_and_evidence_never_run_on_after_a_full_stop() -> None:
+    """Issue 11: "...tills., owner Ecommerce" — details are their own list items, not a trailing clause."""
+    loaded = load_bytes(
+        b"journeyctl: 1\nid: m\ntitle: M\nstages:\n  - id: s\n    name: S\n    pain-points:\n"
+        b"      - {id: p, description: Queues at the tills., severity: high, owner: Ecommerce, "
+        b"evidence: Store survey.}\n    opportunities:\n"
+        b"      - {id: o, description: Self-checkout., owner: Stores, addresses: [p]}\n",
+        "m.yaml",
+    )
+    source = markdown.render(loaded, markdown.Options()).decode()
+    assert ".," not in source and ". (" not in source
+    assert (
+        "- **High**: Queues at the tills.\n  - Where: 1. S\n  - Owner: Ecommerce\n"
+        "  - Evidence: Store survey.\n" in source
+    )
+    assert "  - Opportunity (idea; owner Stores): Self-checkout.\n" in source
+
+
+def test_future_map_says_which_baseline_pain_points_it_resolves() -> None:
+    from tests.conftest import EXAMPLES
+
+    source = markdown.render(load(EXAMPLES / "broadband-home-move-future.yaml"), markdown.Options()).decode()
+    assert (
+        "  - Resolves pain points of the baseline broadband-home-move-current: move-only-by-phone, "
+        "switching-looks-easier, router-to-old-address"
+    ) in source

@@ -5,7 +5,13 @@ per kind), never by list position, so a step that moves to another stage is a
 move, not a removal plus an addition. Each change is classified as a
 regression, an improvement or neutral by the rules documented in
 ``docs/diff.md``; ``compare_maps`` returns them in a stable order (the journey,
-personas, channels, then stage by stage in the new map's order).
+personas, channels, insights, the funnel, then stage by stage in the new map's
+order).
+
+Emotion means (of the journey, of each stage, of each persona) are judged on
+the steps both versions have and score, on the main line: a mean that moves
+only because steps were added, removed or left unscored is reported as
+neutral, and a change that rounds to zero at the two decimals shown is none.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from journeyctl.model import Entity, Journey, Metric, Opportunity, PainPoint, Stage, Step
+    from journeyctl.model import Entity, Funnel, Journey, Metric, Opportunity, PainPoint, Stage, Step
 
 REGRESSION = "regression"
 IMPROVEMENT = "improvement"
@@ -45,6 +51,7 @@ _PLURALS = {
     "pain-point": "pain points",
     "opportunity": "opportunities",
     "metric": "metrics",
+    "insight": "insights",
 }
 #: The field whose change is a rename, per entity kind (same id, new name).
 NAME_FIELDS = {
@@ -54,18 +61,26 @@ NAME_FIELDS = {
     "touchpoint": "name",
     "step": "action",
     "metric": "name",
+    "insight": "source",
 }
 #: Fields not compared as values, per entity kind: the lists matched by id (and identity).
 _SKIPPED_FIELDS = {
-    "journey": frozenset(("id", "journeyctl", "personas", "channels", "stages")),
+    "journey": frozenset(("id", "journeyctl", "personas", "channels", "insights", "funnel", "stages")),
     "stage": frozenset(("id", *(attr for _, attr in STAGE_CHILDREN))),
+    # Compared as who takes the step (`personas`) and as each persona's score (`emotions.<id>`).
+    "step": frozenset(("id", "persona", "personas", "emotions")),
+    "funnel": frozenset(("entries",)),
 }
 _ID_ONLY = frozenset(("id",))
 _SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
 _STATUS_RANK = {"idea": 0, "planned": 1, "in-progress": 2, "done": 3}
 _OWNED = frozenset(("touchpoint", "pain-point", "opportunity"))
-#: Means are compared at this precision so float noise is never a change.
+#: Means are reported at this precision so float noise is never a change.
 _EMOTION_DIGITS = 3
+#: A mean's change counts only when it shows at the precision messages print (``-0.01``, not ``-0``).
+_SHOWN_DIGITS = 2
+#: A funnel drop's change counts at this many decimals of a percent.
+_SHARE_DIGITS = 1
 
 
 @dataclass(frozen=True)
@@ -116,6 +131,8 @@ class MapDiff:
     emotion_old: float | None = None
     emotion_new: float | None = None
     stages: list[StageEmotion] = field(default_factory=list)
+    #: Each persona's mean over the steps both versions score for them (maps with several personas).
+    personas: list[StageEmotion] = field(default_factory=list)
 
     @property
     def path(self) -> str:
@@ -149,16 +166,73 @@ class DiffReport:
 
 
 def mean_emotion(steps: Iterable[Step]) -> float | None:
-    """Mean of the steps' emotions; ``None`` when no step has one."""
-    values = [step.emotion for step in steps if step.emotion is not None]
-    if not values:
-        return None
-    return round(sum(values) / len(values), _EMOTION_DIGITS)
+    """Mean score of the main-line steps that have one (see ``model.emotion``); ``None`` when none has."""
+    from journeyctl.model.emotion import mean_score
+
+    value = mean_score(steps)
+    return None if value is None else round(value, _EMOTION_DIGITS)
 
 
 def journey_emotion(journey: Journey) -> float | None:
-    """The journey's overall emotion: the mean over all its steps."""
+    """The journey's overall emotion: the mean over all its main-line steps."""
     return mean_emotion(step for _, step in journey.iter_steps())
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), _EMOTION_DIGITS) if values else None
+
+
+def shown_delta(old: float | None, new: float | None) -> float:
+    """``new - old`` at the precision people see; 0 when either is missing or the change rounds away."""
+    if old is None or new is None:
+        return 0.0
+    return round(new - old, _SHOWN_DIGITS) + 0.0  # + 0.0 turns a rounded -0.0 into 0.0
+
+
+def kept_means(old_steps: dict[str, Step], steps: Iterable[Step]) -> tuple[float | None, float | None, int]:
+    """Old and new mean score of ``steps`` that the old version has too, on the main line and scored
+    in both; and how many such steps there are."""
+    from journeyctl.model.emotion import step_score
+
+    before: list[float] = []
+    after: list[float] = []
+    for step in steps:
+        old = old_steps.get(step.id)
+        if old is None or step.is_branch or old.is_branch:
+            continue
+        old_score, new_score = step_score(old), step_score(step)
+        if old_score is not None and new_score is not None:
+            before.append(old_score)
+            after.append(new_score)
+    return _mean(before), _mean(after), len(before)
+
+
+def persona_emotions(old: Journey, new: Journey) -> list[StageEmotion]:
+    """Each persona's mean score over the main-line steps both versions have, take it and score it for
+    it; for maps with several personas (with one, the journey's mean says it)."""
+    old_personas = {persona.id for persona in old.personas}
+    if len(new.personas) < 2:
+        return []
+    old_steps = {step.id: step for _, step in old.iter_main_line()}
+    result: list[StageEmotion] = []
+    for persona in new.personas:
+        if persona.id not in old_personas:
+            continue
+        before: list[float] = []
+        after: list[float] = []
+        for _, step in new.iter_main_line():
+            previous = old_steps.get(step.id)
+            if previous is None:
+                continue
+            if persona.id not in new.persona_ids_of(step) or persona.id not in old.persona_ids_of(previous):
+                continue
+            old_score, new_score = previous.emotion_of(persona.id), step.emotion_of(persona.id)
+            if old_score is not None and new_score is not None:
+                before.append(old_score)
+                after.append(new_score)
+        if before:
+            result.append(StageEmotion(persona.id, persona.name, _mean(before), _mean(after)))
+    return result
 
 
 def format_value(value: Any) -> str:
@@ -245,7 +319,16 @@ class _Comparison:
         self.new = new
         self.changes: list[Change] = []
         self.new_mot = {t.id for _, t in new.iter_touchpoints() if t.moment_of_truth}
+        self.new_mot_steps = {step.id for _, step in new.iter_steps() if step.moment_of_truth}
         self.new_step_touchpoints = {step.id: step.touchpoints for _, step in new.iter_steps()}
+        self.old_steps = {step.id: step for _, step in old.iter_steps()}
+        self.new_steps = {step.id: step for _, step in new.iter_steps()}
+        self.persona_names = {persona.id: persona.name for persona in (*old.personas, *new.personas)}
+        # A future map's opportunities name the baseline pain points they resolve.
+        self.resolved_by: dict[str, list[str]] = {}
+        for _, opportunity in new.iter_opportunities():
+            for pain_id in opportunity.resolves:
+                self.resolved_by.setdefault(pain_id, []).append(opportunity.id)
         self.new_addressed: dict[str, list[str]] = {}
         for _, opportunity in new.iter_opportunities():
             for pain_id in opportunity.addresses:
@@ -273,11 +356,103 @@ class _Comparison:
         self.compare_fields("journey", (), old, new)
         self.compare_list("persona", (), old.personas, new.personas)
         self.compare_list("channel", (), old.channels, new.channels)
+        self.compare_list("insight", (), old.insights, new.insights)
+        self.compare_funnel(old.funnel, new.funnel)
         self.compare_stages()
-        before, after = journey_emotion(old), journey_emotion(new)
-        if before != after:
-            self.add_emotion("journey", (), new.title, before, after)
+        main_line = [step for _, step in new.iter_main_line()]
+        kept_old, kept_new, kept = kept_means({s.id: s for _, s in old.iter_steps()}, main_line)
+        self.add_mean(
+            "journey", (), new.title, journey_emotion(old), journey_emotion(new), kept_old, kept_new, kept
+        )
+        for persona in persona_emotions(old, new):
+            delta = shown_delta(persona.old, persona.new)
+            if delta:
+                self.add(
+                    "emotion",
+                    "persona",
+                    (persona.id,),
+                    IMPROVEMENT if delta > 0 else REGRESSION,
+                    "mean emotion on the steps both versions score for them "
+                    f"{format_emotion(persona.old)} -> {format_emotion(persona.new)} "
+                    f"({format_emotion(delta)})",
+                    persona.name,
+                    "emotion",
+                    persona.old,
+                    persona.new,
+                )
         return self.changes
+
+    def compare_funnel(self, old: Funnel | None, new: Funnel | None) -> None:
+        """The funnel as a whole (added, removed, its facts), then entry by entry: who reaches, who leaves."""
+        if old is None and new is None:
+            return
+        if old is None or new is None:
+            kind, what = ("added", "funnel added") if old is None else ("removed", "funnel removed")
+            present = new if new is not None else old
+            self.add(kind, "funnel", (), NEUTRAL, what, present.name or "" if present is not None else "")
+            return
+        self.compare_fields("funnel", (), old, new)
+        from journeyctl.model.funnel import funnel_drops
+
+        old_entries = {entry.target: entry for entry in old.entries}
+        new_entries = {entry.target: entry for entry in new.entries}
+        old_drops = {drop.entry.target: drop for drop in funnel_drops(self.old)}
+        new_drops = {drop.entry.target: drop for drop in funnel_drops(self.new)}
+        for target, entry in new_entries.items():
+            name = self.place_name(target)
+            before = old_entries.get(target)
+            if before is None:
+                self.add("added", "funnel", (target,), NEUTRAL, f"funnel entry added: {name}", name)
+                continue
+            if before.count != entry.count:
+                self.add(
+                    "changed",
+                    "funnel",
+                    (target,),
+                    NEUTRAL,
+                    f"customers reaching {name}: {_count(before.count)} -> {_count(entry.count)}",
+                    name,
+                    "count",
+                    before.count,
+                    entry.count,
+                )
+            old_drop, new_drop = old_drops.get(target), new_drops.get(target)
+            old_share = round(old_drop.share, _SHARE_DIGITS) if old_drop is not None else None
+            new_share = round(new_drop.share, _SHARE_DIGITS) if new_drop is not None else None
+            if old_share == new_share:
+                continue
+            if old_share is None or new_share is None:
+                classification, reason = NEUTRAL, ""
+            elif new_share < old_share:
+                classification, reason = IMPROVEMENT, " (fewer customers lost)"
+            else:
+                classification, reason = REGRESSION, " (more customers lost)"
+            self.add(
+                "changed",
+                "funnel",
+                (target,),
+                classification,
+                f"drop-off after {name}: {_share(old_share)} -> {_share(new_share)}{reason}",
+                name,
+                "drop-off",
+                old_share,
+                new_share,
+            )
+        for target in old_entries:
+            if target not in new_entries:
+                name = self.place_name(target)
+                self.add("removed", "funnel", (target,), NEUTRAL, f"funnel entry removed: {name}", name)
+
+    def place_name(self, target: str) -> str:
+        """A funnel entry's stage or step, for people: ``stage 'Buy'`` or ``step 'Pays'``."""
+        for journey in (self.new, self.old):
+            for stage in journey.stages:
+                if stage.id == target:
+                    return f"stage {stage.name!r}"
+            step = {s.id: s for _, s in journey.iter_steps()}.get(target)
+            if step is not None:
+                return f"step {step.action!r}"
+        return repr(target)
 
     def compare_list(
         self, kind: str, parent: tuple[str, ...], old: Sequence[Any], new: Sequence[Any]
@@ -412,9 +587,17 @@ class _Comparison:
                 self.add_reorder(kind, path, item, (old_position, index + 1))
 
     def compare_stage_summary(self, before: Stage, stage: Stage) -> None:
-        old_mean, new_mean = mean_emotion(before.steps), mean_emotion(stage.steps)
-        if old_mean != new_mean:
-            self.add_emotion("stage", (stage.id,), _label(stage), old_mean, new_mean)
+        kept_old, kept_new, kept = kept_means(self.old_steps, stage.steps)
+        self.add_mean(
+            "stage",
+            (stage.id,),
+            _label(stage),
+            mean_emotion(before.steps),
+            mean_emotion(stage.steps),
+            kept_old,
+            kept_new,
+            kept,
+        )
         if before.touchpoints and not stage.touchpoints:
             count = len(before.touchpoints)
             self.add(
@@ -429,18 +612,44 @@ class _Comparison:
                 0,
             )
 
-    def add_emotion(
-        self, entity: str, path: tuple[str, ...], name: str, old: float | None, new: float | None
+    def add_mean(
+        self,
+        entity: str,
+        path: tuple[str, ...],
+        name: str,
+        old: float | None,
+        new: float | None,
+        kept_old: float | None,
+        kept_new: float | None,
+        kept: int,
     ) -> None:
+        """A mean emotion's change, judged on the steps both versions score (see the module docstring).
+
+        When those steps' scores moved, the change is classified by that movement and reports their
+        means; when only steps added, removed or left unscored moved the mean, it is neutral and
+        reports the means over all scored steps; a change that rounds to zero is none.
+        """
         what = "overall emotion (mean over steps)" if entity == "journey" else "mean emotion"
-        if old is None or new is None:
-            classification = NEUTRAL
-            message = f"{what} {format_emotion(old)} -> {format_emotion(new)}"
-        else:
-            classification = IMPROVEMENT if new > old else REGRESSION
-            delta = round(new - old, _EMOTION_DIGITS)
-            message = f"{what} {format_emotion(old)} -> {format_emotion(new)} ({format_emotion(delta)})"
-        self.add("emotion", entity, path, classification, message, name, "emotion", old, new)
+        delta = shown_delta(kept_old, kept_new)
+        if delta:
+            message = (
+                f"{what} on the {_plural(kept, 'step')} both versions score {format_emotion(kept_old)} -> "
+                f"{format_emotion(kept_new)} ({format_emotion(delta)})"
+            )
+            if (old, new) != (kept_old, kept_new):
+                message += f"; over all scored steps {format_emotion(old)} -> {format_emotion(new)}"
+            classification = IMPROVEMENT if delta > 0 else REGRESSION
+            self.add("emotion", entity, path, classification, message, name, "emotion", kept_old, kept_new)
+            return
+        if old == new or (old is not None and new is not None and not shown_delta(old, new)):
+            return
+        message = f"{what} {format_emotion(old)} -> {format_emotion(new)}"
+        if old is not None and new is not None:
+            message += f" ({format_emotion(shown_delta(old, new))})"
+        message += (
+            ": from steps added, removed, moved or (un)scored; the steps both versions score kept their mean"
+        )
+        self.add("emotion", entity, path, NEUTRAL, message, name, "emotion", old, new)
 
     # --- additions and removals -----------------------------------------------------------
 
@@ -449,13 +658,31 @@ class _Comparison:
             self.add_pain_point(path, item)
         elif kind == "opportunity":
             self.add_opportunity(path, item)
+        elif kind == "step" and item.is_branch:
+            self.add(
+                "added",
+                kind,
+                path,
+                NEUTRAL,
+                f"added off the main line ({self.branch_words(item)})",
+                _label(item),
+            )
         else:
             self.add("added", kind, path, NEUTRAL, "added", _label(item))
+
+    def branch_words(self, step: Step) -> str:
+        """``failure path off 'pays': if the card is declined``."""
+        text = f"{step.kind} path"
+        if step.branches_from is not None:
+            text += f" off {step.branches_from!r}"
+        if step.condition:
+            text += f": {' '.join(step.condition.split())}"
+        return text
 
     def add_pain_point(self, path: tuple[str, ...], pain: PainPoint) -> None:
         addressed = self.new_addressed.get(pain.id, [])
         at_mot = self.pain_at_moment_of_truth(pain)
-        message = f"pain point introduced (severity {pain.severity})"
+        message = f"pain point introduced (severity {pain.severity or 'not rated'})"
         if not addressed:
             message += "; no opportunity addresses it"
         else:
@@ -469,20 +696,28 @@ class _Comparison:
         if pain.touchpoint is not None and pain.touchpoint in self.new_mot:
             return True
         if pain.step is not None:
+            if pain.step in self.new_mot_steps:
+                return True
             return any(t in self.new_mot for t in self.new_step_touchpoints.get(pain.step, []))
         return False
 
     def add_opportunity(self, path: tuple[str, ...], opportunity: Opportunity) -> None:
         live = [ident for ident in opportunity.addresses if ident in self.new_pain_ids]
+        message = "opportunity added"
         if live:
-            message = "opportunity added; addresses " + ", ".join(repr(ident) for ident in live)
-            self.add("added", "opportunity", path, IMPROVEMENT, message, _label(opportunity))
-        else:
-            self.add("added", "opportunity", path, NEUTRAL, "opportunity added", _label(opportunity))
+            message += "; addresses " + ", ".join(repr(ident) for ident in live)
+        if opportunity.resolves:
+            message += "; resolves baseline pain points " + ", ".join(repr(i) for i in opportunity.resolves)
+        classification = IMPROVEMENT if live or opportunity.resolves else NEUTRAL
+        self.add("added", "opportunity", path, classification, message, _label(opportunity))
 
     def add_removed(self, kind: str, path: tuple[str, ...], item: Any) -> None:
         if kind == "pain-point":
-            self.add("removed", kind, path, IMPROVEMENT, "pain point resolved (removed)", _label(item))
+            by = self.resolved_by.get(item.id)
+            message = "pain point resolved (removed)"
+            if by:
+                message = f"pain point resolved by {', '.join(repr(ident) for ident in by)} (removed)"
+            self.add("removed", kind, path, IMPROVEMENT, message, _label(item))
         elif kind == "opportunity":
             orphaned = [
                 ident
@@ -511,6 +746,8 @@ class _Comparison:
     # --- field by field -------------------------------------------------------------------
 
     def compare_fields(self, kind: str, path: tuple[str, ...], old: Entity, new: Entity) -> None:
+        if kind == "step":
+            self.compare_step_personas(path, old, new)  # type: ignore[arg-type]
         old_values, new_values = old.__dict__, new.__dict__
         skipped = _SKIPPED_FIELDS.get(kind, _ID_ONLY)
         for name in type(new).model_fields:
@@ -540,6 +777,53 @@ class _Comparison:
                 message += f" ({reason})"
             self.add("changed", kind, path, classification, message, label, alias, before, after)
 
+    def compare_step_personas(self, path: tuple[str, ...], old: Step, new: Step) -> None:
+        """Who takes the step (``every persona`` when it names none) and each persona's own score."""
+        who_before = old.persona_ids or ()
+        who_after = new.persona_ids or ()
+        label = _label(new)
+        if _who_key(self.old, old) != _who_key(self.new, new):
+            self.add(
+                "changed",
+                "step",
+                path,
+                NEUTRAL,
+                f"personas: {self.who(who_before)} -> {self.who(who_after)}",
+                label,
+                "personas",
+                list(who_before),
+                list(who_after),
+            )
+        for persona in dict.fromkeys([*old.emotions, *new.emotions]):
+            before, after = old.emotion_of(persona), new.emotion_of(persona)
+            if before == after:
+                continue
+            if before is None or after is None:
+                classification, reason = NEUTRAL, ""
+            else:
+                classification = IMPROVEMENT if after > before else REGRESSION
+                reason = " (at a moment of truth)" if self.at_moment_of_truth(new) else ""
+            name = self.persona_names.get(persona, persona)
+            self.add(
+                "changed",
+                "step",
+                path,
+                classification,
+                f"emotion of {name!r}: {format_emotion(before)} -> {format_emotion(after)}{reason}",
+                label,
+                f"emotions.{persona}",
+                before,
+                after,
+            )
+
+    def who(self, ids: tuple[str, ...]) -> str:
+        if not ids:
+            return "every persona"
+        return ", ".join(repr(self.persona_names.get(ident, ident)) for ident in ids)
+
+    def at_moment_of_truth(self, step: Step) -> bool:
+        return step.moment_of_truth or any(t in self.new_mot for t in step.touchpoints)
+
     def classify_field(
         self, kind: str, name: str, old: Any, new: Any, before: Any, after: Any
     ) -> tuple[str, str]:
@@ -547,10 +831,18 @@ class _Comparison:
         if kind == "step" and name == "emotion":
             if before is None or after is None:
                 return NEUTRAL, ""
-            at_mot = any(t in self.new_mot for t in new.touchpoints)
-            reason = "at a moment of truth" if at_mot else ""
+            reason = "at a moment of truth" if self.at_moment_of_truth(new) else ""
             return (IMPROVEMENT if after > before else REGRESSION), reason
+        if kind == "step" and name in ("wait", "duration"):
+            return _classify_time(name, before, after)
+        if kind == "step" and name == "kind":
+            return NEUTRAL, "now off the main line" if after != "main" and before == "main" else (
+                "now on the main line" if after == "main" else ""
+            )
         if kind == "pain-point" and name == "severity":
+            if before is None or after is None:
+                # Rating a pain point (or withdrawing a rating) says nothing about the customer.
+                return NEUTRAL, "rated" if before is None else "rating removed"
             worse = _SEVERITY_RANK[after] > _SEVERITY_RANK[before]
             return (REGRESSION, "more severe") if worse else (IMPROVEMENT, "less severe")
         if kind == "opportunity" and name == "status":
@@ -559,6 +851,8 @@ class _Comparison:
         if kind == "metric" and name == "value":
             return _classify_metric(new, before, after)
         if kind in _OWNED and name == "owner":
+            if kind == "touchpoint" and not new.needs_owner:
+                return NEUTRAL, ""  # earned and third-party touchpoints are nobody's here, on purpose
             if after is None:
                 return REGRESSION, "nobody owns it any more"
             if before is None:
@@ -584,14 +878,56 @@ def _classify_metric(metric: Metric, before: float | None, after: float | None) 
         else:
             short_before, short_after = max(0.0, target - before), max(0.0, target - after)
         if short_after < short_before:
+            if short_after == 0:
+                return IMPROVEMENT, f"now on target {target:g}"
             return IMPROVEMENT, f"towards target {target:g}"
         if short_after > short_before:
+            if short_before == 0:
+                return REGRESSION, f"no longer on target {target:g}"
             return REGRESSION, f"away from target {target:g}"
     improved = after < before if lower_is_better else after > before
     direction = "lower" if lower_is_better else "higher"
     if improved:
         return IMPROVEMENT, f"{direction} is better"
     return REGRESSION, f"{direction} is better"
+
+
+def _classify_time(name: str, before: str | None, after: str | None) -> tuple[str, str]:
+    """A longer wait is worse for the customer; a step taking longer or shorter is said, not judged."""
+    from journeyctl.model.duration import parse_duration
+
+    if before is None or after is None:
+        return NEUTRAL, ""
+    old, new = parse_duration(before), parse_duration(after)
+    old_middle, new_middle = old.low + old.high, new.low + new.high
+    if old_middle == new_middle:
+        return NEUTRAL, ""
+    if name == "wait":
+        return (REGRESSION, "waits longer") if new_middle > old_middle else (IMPROVEMENT, "waits less")
+    return NEUTRAL, "takes longer" if new_middle > old_middle else "takes less time"
+
+
+def _who_key(journey: Journey, step: Step) -> frozenset[str] | None:
+    """Who takes a step, as compared: None for every persona (named or not), else the set named.
+
+    A persona added to or removed from the map changes no step that names none.
+    """
+    named = frozenset(step.persona_ids)
+    if not named or named == {persona.id for persona in journey.personas}:
+        return None
+    return named
+
+
+def _count(value: int | None) -> str:
+    return "(none)" if value is None else f"{value:,}"
+
+
+def _share(value: float | None) -> str:
+    return "(none)" if value is None else f"{value:g}%"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
 
 
 def compare_maps(old: Journey, new: Journey) -> list[Change]:
@@ -645,6 +981,7 @@ def diff_maps(
         emotion_old=journey_emotion(old) if old is not None else None,
         emotion_new=journey_emotion(new) if new is not None else None,
         stages=stage_emotions(old, new),
+        personas=persona_emotions(old, new) if old is not None and new is not None else [],
     )
     if old is None:
         result.status = "added"

@@ -47,6 +47,8 @@ _ENTITY_WORDS = {
     "pain-point": "pain point",
     "opportunity": "opportunity",
     "metric": "metric",
+    "insight": "insight",
+    "funnel": "funnel",
 }
 
 
@@ -86,8 +88,10 @@ def emotion_change(map_diff: MapDiff) -> str:
 def describe(change: Change) -> str:
     """``step pays 'Pays with a card'`` : what a change is about."""
     word = _ENTITY_WORDS.get(change.entity, change.entity)
-    if change.entity in ("map", "journey"):
+    if change.entity in ("map", "journey") or (change.entity == "funnel" and not change.path):
         return word
+    if change.entity == "funnel":
+        return f"funnel at {change.id}"
     return f"{word} {change.id}"
 
 
@@ -95,14 +99,14 @@ def describe(change: Change) -> str:
 
 
 def _group_key(change: Change) -> str:
-    if change.entity in ("persona", "channel"):
+    if change.entity in ("persona", "channel", "insight", "funnel"):
         return change.entity
     if change.entity in ("map", "journey"):
         return change.entity
     return "stage:" + change.path[0]
 
 
-_GROUP_ORDER = {"map": -1, "journey": 0, "persona": 1, "channel": 2}
+_GROUP_ORDER = {"map": -1, "journey": 0, "persona": 1, "channel": 2, "insight": 2.5, "funnel": 2.7}
 
 
 def _line(change: Change) -> Text:
@@ -113,7 +117,7 @@ def _line(change: Change) -> Text:
     text.append(_MARKS[change.classification] + " ", style=_STYLES[change.classification])
     if change.entity != "map":  # a map's own changes hang from its root, which names it
         text.append(one_line(describe(change)), style="bold")
-        if change.name and change.entity not in ("journey", "stage"):
+        if change.name and change.entity not in ("journey", "stage", "funnel"):
             text.append(f" {one_line(repr(change.name))}", style="italic")
         text.append(": ")
     text.append(
@@ -167,7 +171,13 @@ def render_text(report: DiffReport, console: Console) -> None:
                 if stage_names.get(key):
                     heading += f" {one_line(repr(stage_names[key]))}"
             else:
-                heading = {"journey": "journey", "persona": "personas", "channel": "channels"}[key]
+                heading = {
+                    "journey": "journey",
+                    "persona": "personas",
+                    "channel": "channels",
+                    "insight": "insights",
+                    "funnel": "funnel",
+                }[key]
             branch = tree.add(Text(heading, style="bold"))
             for change in ordered(changes):
                 branch.add(_line(change))
@@ -234,6 +244,7 @@ def render_markdown(report: DiffReport) -> str:
         changes = ordered(map_diff.changes)
         by_class = {name: [c for c in changes if c.classification == name] for name in CLASSIFICATIONS}
         stage_rows = [stage for stage in map_diff.stages if stage.old != stage.new]
+        persona_rows = [persona for persona in map_diff.personas if persona.old != persona.new]
         maps.append(
             {
                 "diff": map_diff,
@@ -243,6 +254,7 @@ def render_markdown(report: DiffReport) -> str:
                 "improvements": by_class["improvement"],
                 "neutral": by_class["neutral"],
                 "stage_rows": stage_rows,
+                "persona_rows": persona_rows,
             }
         )
     text = template.render(
@@ -319,6 +331,10 @@ def report_to_json(report: DiffReport) -> dict[str, Any]:
                     "stages": [
                         {"id": stage.id, "name": stage.name, "old": stage.old, "new": stage.new}
                         for stage in map_diff.stages
+                    ],
+                    "personas": [
+                        {"id": persona.id, "name": persona.name, "old": persona.old, "new": persona.new}
+                        for persona in map_diff.personas
                     ],
                 },
                 "changes": [change_to_json(change) for change in ordered(map_diff.changes)],

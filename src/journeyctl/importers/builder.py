@@ -165,11 +165,15 @@ class MapBuilder:
         touchpoints: list[str] | None = None,
         channel: str | None = None,
         blueprint: dict[str, list[str]] | None = None,
+        emotions: dict[str, int] | None = None,
+        details: dict[str, Any] | None = None,
     ) -> str:
         """Add a step; returns its id.
 
         ``personas`` are persona names, ``touchpoints`` touchpoint names (on
-        ``channel`` when given), ``blueprint`` the frontstage/backstage/support lanes.
+        ``channel`` when given), ``blueprint`` the frontstage/backstage/support lanes,
+        ``emotions`` each persona's own score by persona name, ``details`` other
+        keys of the step in the format's spelling (``kind``, ``duration``...).
         """
         step_id = self._step_ids.claim(ident or action, f"step-{sum(len(s.steps) for s in self._stages) + 1}")
         step: dict[str, Any] = {"id": step_id, "action": action.strip()}
@@ -188,6 +192,11 @@ class MapBuilder:
         for lane, items in (blueprint or {}).items():
             if items:
                 step[lane] = items
+        if emotions:
+            step["emotions"] = {self.persona(name): value for name, value in emotions.items()}
+        step.update(
+            {key: value for key, value in (details or {}).items() if value not in (None, "", [], False)}
+        )
         stage.steps.append(step)
         return step_id
 
@@ -201,9 +210,13 @@ class MapBuilder:
             self._touchpoints[key] = ident
         return self._touchpoints[key]
 
-    def pain_point(self, stage: StageDraft, description: str, *, step: str | None = None) -> str:
+    def pain_point(
+        self, stage: StageDraft, description: str, *, step: str | None = None, severity: str | None = None
+    ) -> str:
         ident = self._pain_point_ids.claim(description, f"pain-point-{len(self._pain_point_ids.taken) + 1}")
         item: dict[str, Any] = {"id": ident, "description": description.strip()}
+        if severity is not None:
+            item["severity"] = severity
         if step is not None:
             item["step"] = step
         stage.pain_points.append(item)
@@ -219,29 +232,22 @@ class MapBuilder:
         stage.opportunities.append(item)
         return ident
 
-    def _step_personas(self, step: dict[str, Any], notices: list[Notice]) -> dict[str, Any]:
-        """Today's format names one persona per step, or none for "every persona"."""
-        ids, where = self._step_actors[step["id"]]
-        if not ids or (len(ids) > 1 and len(ids) == len(self._personas)):
-            return step  # no actor, or every persona of the map: the format's reading of no persona
-        if len(ids) > 1:
-            names = {ident: name for name, ident in self._personas.items()}
-            dropped = ", ".join(f"'{names[i]}'" for i in ids[1:])
-            notices.append(
-                Notice(
-                    where,
-                    f"the step is taken by {len(ids)} actors but a step names one persona (or none "
-                    f"for every persona): kept '{names[ids[0]]}', not {dropped}",
-                )
-            )
-        return {**step, "persona": ids[0]}
+    def _step_personas(self, step: dict[str, Any]) -> dict[str, Any]:
+        """``persona`` for one actor, ``personas`` for several, nothing for every persona of the map.
+
+        Naming every persona, in the map's order, is what leaving them out
+        means, and the exports write such a step that way; in another order
+        they are kept as written, so that the step reads back the same.
+        """
+        ids, _ = self._step_actors[step["id"]]
+        if not ids or (len(ids) > 1 and ids == list(self._personas.values())):
+            return step
+        if len(ids) == 1:
+            return {**step, "persona": ids[0]}
+        return {**step, "personas": ids}
 
     def data(self) -> dict[str, Any]:
-        """The map as plain data (keys in any order: fmt puts them in the canonical one).
-
-        Notices about what the format could not hold are added to ``notices``.
-        """
-        late: list[Notice] = []
+        """The map as plain data (keys in any order: fmt puts them in the canonical one)."""
         map_id = slug(self.title, slug(self.id_hint, "imported-journey"))
         journey: dict[str, Any] = {"journeyctl": 1, "id": map_id, "title": self.title}
         if self.summary:
@@ -259,7 +265,7 @@ class MapBuilder:
         stages = []
         for stage in self._stages:
             item = dict(stage.data)
-            steps = [self._step_personas(step, late) for step in stage.steps]
+            steps = [self._step_personas(step) for step in stage.steps]
             for key, values in (
                 ("touchpoints", stage.touchpoints),
                 ("steps", steps),
@@ -270,5 +276,4 @@ class MapBuilder:
                     item[key] = values
             stages.append(item)
         journey["stages"] = stages
-        self.notices.extend(notice for notice in late if notice not in self.notices)
         return journey

@@ -106,7 +106,26 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "frontstage": ("frontstage", "front stage"),
     "backstage": ("backstage", "back stage"),
     "support": ("support", "support processes", "systems"),
+    "kind": ("kind", "step kind", "path"),
+    "branches_from": ("branches from", "branches off", "branch of"),
+    "condition": ("condition", "branch condition"),
+    "rejoins": ("rejoins", "rejoins at"),
+    "emotions": ("emotion by persona", "emotions by persona", "persona emotions"),
+    "duration": ("duration", "takes", "time taken"),
+    "wait": ("wait", "waiting", "wait time", "waiting time"),
+    "moment_of_truth": ("moment of truth", "moments of truth"),
+    "bright_spots": ("bright spot", "bright spots", "what works well", "works well"),
+    "severity": ("severity", "severities", "pain point severity"),
+    # What ``render --format csv`` writes for reading, not for import (defined in the map, by id).
+    "metrics": ("metric", "metrics", "kpi", "kpis"),
+    "insights": ("insight", "insights"),
 }
+#: Columns that are there to be read: their values are not imported (a notice says so once).
+_READ_ONLY = ("metrics", "insights")
+_STEP_KINDS = ("main", "alternative", "failure", "recovery")
+_SEVERITIES = ("low", "medium", "high", "critical")
+_YES = ("yes", "y", "true", "x", "1", "✓", "✔")
+_NO = ("", "no", "n", "false", "0")
 _LOOKUP = {name: field_name for field_name, names in SYNONYMS.items() for name in names}
 #: How each field is shown in messages.
 _LABELS = {
@@ -128,9 +147,39 @@ _LABELS = {
     "frontstage": "frontstage",
     "backstage": "backstage",
     "support": "support",
+    "kind": "kind",
+    "branches_from": "branches from",
+    "condition": "condition",
+    "rejoins": "rejoins",
+    "emotions": "emotion by persona",
+    "duration": "duration",
+    "wait": "wait",
+    "moment_of_truth": "moment of truth",
+    "bright_spots": "bright spots",
+    "severity": "severity",
+    "metrics": "metrics",
+    "insights": "insights",
 }
 #: Fields that belong to a step: a row or column with one of them needs a 'doing' cell.
-_STEP_FIELDS = ("persona", "thinking", "feeling", "emotion", "score", "frontstage", "backstage", "support")
+_STEP_FIELDS = (
+    "persona",
+    "thinking",
+    "feeling",
+    "emotion",
+    "score",
+    "frontstage",
+    "backstage",
+    "support",
+    "kind",
+    "branches_from",
+    "condition",
+    "rejoins",
+    "emotions",
+    "duration",
+    "wait",
+    "moment_of_truth",
+    "bright_spots",
+)
 _WORDS = re.compile(r"[^a-z0-9]+")
 _BULLET = re.compile(r"^\s*(?:[-*•·▪◦]|\d+[.)])\s+")
 _FORMULA_GUARD = re.compile(r"^'(?=[=+\-@\t\r])")
@@ -307,6 +356,8 @@ def _add_entry(builder: MapBuilder, stage: StageDraft, entry: _Entry, table: _Ta
             blueprint={
                 lane: _split(text(lane), short=False) for lane in ("frontstage", "backstage", "support")
             },
+            emotions=_persona_emotions(table, entry, clamp),
+            details=_step_details(table, entry),
         )
     else:
         for name in _STEP_FIELDS:
@@ -320,10 +371,91 @@ def _add_entry(builder: MapBuilder, stage: StageDraft, entry: _Entry, table: _Ta
                 break
         for name in _split(text("touchpoints"), short=True):
             builder.touchpoint(stage, name, channel=text("channel") or None)
-    pains = [builder.pain_point(stage, d, step=step_id) for d in _split(text("pain_points"), short=False)]
+    descriptions = _split(text("pain_points"), short=False)
+    severities = _severities(table, entry, len(descriptions))
+    pains = [
+        builder.pain_point(stage, description, step=step_id, severity=severity)
+        for description, severity in zip(descriptions, severities, strict=True)
+    ]
     for description in _split(text("opportunities"), short=False):
         # Beside a step's pain points, an opportunity addresses them (as the csv renderer places it).
         builder.opportunity(stage, description, addresses=pains if step_id is not None else [])
+
+
+def _step_details(table: _Table, entry: _Entry) -> dict[str, object]:
+    """The flow, time, moment-of-truth and bright-spot cells of a step, checked as the format checks them."""
+    from journeyctl.model.duration import DurationError, parse_duration
+
+    details: dict[str, object] = {}
+    for name in ("kind", "branches_from", "condition", "rejoins", "duration", "wait", "moment_of_truth"):
+        if name not in entry.values:
+            continue
+        value, row, column = entry.values[name]
+        key = name.replace("_", "-")
+        if name == "kind":
+            if value.lower() not in _STEP_KINDS and value:
+                table.error(row, column, f"kind '{value}' is not one of {', '.join(_STEP_KINDS)}")
+            elif value.lower() != "main":
+                details[key] = value.lower()
+        elif name in ("duration", "wait"):
+            try:
+                parse_duration(value)
+            except DurationError as exc:
+                table.error(row, column, str(exc))
+                continue
+            details[key] = value
+        elif name == "moment_of_truth":
+            if value.lower() not in (*_YES, *_NO):
+                table.error(row, column, f"moment of truth '{value}' is not yes or no")
+            details[key] = value.lower() in _YES
+        else:
+            details[key] = value
+    bright_spots = _split(entry.values.get("bright_spots", ("", 0, 0))[0], short=False)
+    if bright_spots:
+        details["bright-spots"] = bright_spots
+    return details
+
+
+def _persona_emotions(table: _Table, entry: _Entry, clamp: bool) -> dict[str, int]:
+    """``Name: +1`` lines of an 'emotion by persona' cell: persona name -> emotion."""
+    if "emotions" not in entry.values:
+        return {}
+    value, row, column = entry.values["emotions"]
+    found: dict[str, int] = {}
+    for line in _split(value, short=False):
+        name, sep, score = line.rpartition(":")
+        if not sep or not name.strip():
+            table.error(row, column, f"'{line}' is not 'persona name: emotion' (such as 'Sam: -1')")
+            continue
+        emotion = _emotion(table, row, column, score.strip(), "emotion", clamp)
+        if emotion is not None:
+            found[" ".join(name.split())] = emotion
+    return found
+
+
+def _severities(table: _Table, entry: _Entry, count: int) -> list[str | None]:
+    """One severity per pain point of the cell beside it, line by line; None: not rated."""
+    if "severity" not in entry.values:
+        return [None] * count
+    value, row, column = entry.values["severity"]
+    lines = value.split("\n") if value else []
+    if len(lines) > count:
+        table.notice(
+            row, column, f"{len(lines)} severities for {count} pain points: the extra ones are left out"
+        )
+    found: list[str | None] = []
+    for index in range(count):
+        word = lines[index].strip().lower() if index < len(lines) else ""
+        if word in ("", "not rated", "unrated"):
+            found.append(None)
+        elif word in _SEVERITIES:
+            found.append(word)
+        else:
+            table.error(
+                row, column, f"severity '{word}' is not one of {', '.join(_SEVERITIES)} or 'not rated'"
+            )
+            found.append(None)
+    return found
 
 
 def import_source(text: str, path: str, options: Options) -> list[ImportedMap]:
@@ -380,6 +512,15 @@ def _fields_of(labels: Iterable[tuple[int, str]], table: _Table, *, as_row: bool
                 row,
                 column,
                 f"unknown {kind} '{label.strip()}'{_suggestion(label)}: its values are not imported",
+            )
+            continue
+        if name in _READ_ONLY:
+            kind = "lane" if as_row else "column"
+            table.notice(
+                row,
+                column,
+                f"the {kind} '{label.strip()}' is there to be read: {_LABELS[name]} are defined in the map "
+                "and cited by id, so its values are not imported",
             )
             continue
         if name in seen:

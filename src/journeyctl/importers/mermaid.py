@@ -14,7 +14,11 @@ rule, so a diagram means here what it means when Mermaid draws it:
   emotion as the export does (emotion = score - 3); a blank score records no
   emotion; one outside 1..5 or not whole is refused, or, with ``clamp``, brought
   into range with a notice. Actors are free text (systems, roles, "Mr. Smith"):
-  each becomes a persona whose id is a slug of the name, the name kept.
+  each becomes a persona whose id is a slug of the name, the name kept, and a
+  task with several actors a step with several personas;
+* Mermaid's entity codes (``#44;`` for ``,``, ``#58;`` for ``:``, ``#quot;``)
+  stand for their character, as Mermaid draws them: before parsing it hides
+  them from the grammar, so a ``#`` there starts no comment.
 
 Where Mermaid itself would fail to draw the diagram, the import fails with the
 line and column, except for one common slip: ``section Step 1: Context`` (a
@@ -23,6 +27,7 @@ colon in a section name) is imported whole, with a notice.
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from dataclasses import dataclass, field
@@ -268,7 +273,7 @@ def parse_diagram(text: str, path: str, first_line: int = 0, *, clamp: bool = Fa
     if front:
         diagram.front_title = _front_matter_title(front.group(1) or "", diagram, front.start(1))
     cleaned = _DIRECTIVE.sub(_blank_out, _FRONT_MATTER.sub(_blank_out, text))
-    _read_statements(_tokens(cleaned), diagram, clamp=clamp)
+    _read_statements(_tokens(_hide_entities(cleaned)), diagram, clamp=clamp)
     return diagram
 
 
@@ -289,8 +294,38 @@ def _front_matter_title(yaml_text: str, diagram: _Diagram, offset: int) -> str |
     return None
 
 
+# Mermaid's encodeEntities: ``#`` + word characters (JavaScript's \w, ASCII) + ``;``.
+_ENTITY = re.compile(r"#([A-Za-z0-9_]+);")
+# The same length as the code, so positions (and the locations of errors) stay where they were;
+# characters of the Private Use Area, which no grammar rule treats specially.
+_HIDDEN_START, _HIDDEN_END = "\ue000", "\ue001"
+_HIDDEN = re.compile(f"{_HIDDEN_START}([A-Za-z0-9_]+){_HIDDEN_END}")
+
+
+def _hide_entities(text: str) -> str:
+    """``text`` with each entity code hidden from the grammar, as Mermaid does before it parses."""
+    return _ENTITY.sub(lambda match: f"{_HIDDEN_START}{match.group(1)}{_HIDDEN_END}", text)
+
+
+def _entity(match: re.Match[str]) -> str:
+    code = match.group(1)
+    # Mermaid writes "&#44;" or "&quot;" into the drawing, which the browser shows as "," or '"'.
+    entity = f"&#{code};" if code.isdigit() else f"&{code};"
+    shown = html.unescape(entity)
+    return f"#{code};" if shown == entity else shown
+
+
+def _decode(text: str) -> str:
+    """Hidden entity codes back as the characters Mermaid draws for them."""
+    return _HIDDEN.sub(_entity, text)
+
+
 def _clean_name(text: str) -> str:
-    """A name as written, on one line: Mermaid's ``<br>`` as a space, the export's zero-width space gone."""
+    """A name as written, on one line: Mermaid's ``<br>`` as a space, entity codes as their character.
+
+    The zero-width space that older journeyctl exports put before a keyword is dropped.
+    """
+    text = _decode(text)
     text = re.sub(r"<\s*/?\s*br\s*/?\s*>", " ", text, flags=re.IGNORECASE)
     text = " ".join(text.split())
     # journeyctl's export puts a zero-width space before a name that starts with a keyword.
@@ -332,15 +367,15 @@ def _read_statements(tokens: list[_Token], diagram: _Diagram, *, clamp: bool) ->
             value = tokens[index]
             index += 1
             if kind == "acc_title":
-                diagram.acc_title = (value.text.strip(), lines.at(value.offset))
+                diagram.acc_title = (_decode(value.text).strip(), lines.at(value.offset))
             else:
-                diagram.acc_descr = value.text.strip()
+                diagram.acc_descr = _decode(value.text).strip()
         elif kind == "acc_descr_block_value":
             if following is not None and following.kind == "unclosed_block":
                 error(following, "'accDescr {' is never closed with '}'")
                 index += 1
             # Mermaid drops the indentation of each line of a block description.
-            diagram.acc_descr = re.sub(r"\n[ \t]+", "\n", token.text.strip())
+            diagram.acc_descr = re.sub(r"\n[ \t]+", "\n", _decode(token.text).strip())
         elif kind == "section":
             name = token.text[8:]
             if following is not None and following.kind == "task_data":

@@ -107,6 +107,7 @@ def run_lint(options: LintOptions) -> int:
     findings = []
     files: list[str] = []
     failed = False
+    facts = []
     progress = _progress(len(candidates), options)
     try:
         for file_report in reports:
@@ -117,6 +118,7 @@ def run_lint(options: LintOptions) -> int:
             files.append(file_report.path)
             findings.extend(file_report.findings)
             failed = failed or any(fails(f.severity, file_report.fail_on) for f in file_report.findings)
+            facts.append(file_report.facts)
     finally:
         if progress is not None:
             progress[0].stop()
@@ -125,6 +127,14 @@ def run_lint(options: LintOptions) -> int:
     excluded_stdin = not candidates and (options.stdin_filename is not None or paths == ["-"])
     if excluded_stdin:
         return 0
+    if any(item is not None for item in facts):
+        # Rules that see every map run here, in this process, once every file is done:
+        # the facts arrive in discovery order, so a parallel run gives a serial run's output.
+        from journeyctl.lint.project import project_findings
+
+        across = project_findings(facts, resolver)
+        findings.extend(across)
+        failed = failed or any(fails(f.severity, resolver.for_path(f.location.path).fail_on) for f in across)
     if not files and not options.skip_non_maps and not from_stdin:
         raise UsageError(
             "no journey map files found in "

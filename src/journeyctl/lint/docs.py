@@ -57,6 +57,7 @@ def rule_markdown(rule: RuleInfo, heading: str = "##") -> str:
         f"**{doc.summary}**",
         "",
         f"Default severity: `{rule.severity}` · recommended: {recommended}"
+        + (" · project rule: sees every map of a run" if rule.scope == "project" else "")
         + ("" if rule.origin == "journeyctl" else f" · from {rule.origin}"),
         "",
     ]

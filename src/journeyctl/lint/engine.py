@@ -21,6 +21,7 @@ from journeyctl.location import Location
 from journeyctl.yamlsource import DEFAULT_MAX_FILE_SIZE
 
 if TYPE_CHECKING:
+    from journeyctl.lint.project import Facts
     from journeyctl.loader import LoadedMap
     from journeyctl.walk import Candidate
 
@@ -41,6 +42,8 @@ class FileReport:
     skipped: bool = False
     #: The ``fail-on`` of the file's own configuration (files may be governed by different ones).
     fail_on: str = "warning"
+    #: What project rules need of the file (lint/project.py), when any project rule runs.
+    facts: Facts | None = None
 
 
 def finding_key(finding: Finding) -> tuple[str, int, int, str, str]:
@@ -73,7 +76,7 @@ def lint_map(loaded: LoadedMap, config: LintConfig | None = None) -> list[Findin
     findings: list[Finding] = []
     ran: set[str] = set()
     for rule in config.rules:
-        if rule.code in ignored:
+        if rule.code in ignored or rule.scope != "map":
             continue
         ran.add(rule.code)
         try:
@@ -194,14 +197,23 @@ def _lint_candidate(
         if data is None:
             return FileReport(path, skipped=True)
         if is_shared_file(data) and b"\njourneyctl:" not in b"\n" + data:
-            load_shared_bytes(data, path, max_size=max_size)
-            return FileReport(path)
+            shared, source = load_shared_bytes(data, path, max_size=max_size)
+            if not config.has_project_rules:
+                return FileReport(path)
+            from journeyctl.lint.project import shared_facts
+
+            return FileReport(path, facts=shared_facts(shared, source, path))
         loaded = load_bytes(data, path, max_size=max_size)
     except MapInvalid as exc:
         return FileReport(path, sort_findings(invalid_map_findings(path, exc.errors)))
     except LoadError as exc:
         return FileReport(path, invalid_map_findings(path, [exc]))
-    return FileReport(path, lint_map(loaded, config))
+    facts = None
+    if config.has_project_rules:
+        from journeyctl.lint.project import map_facts
+
+        facts = map_facts(loaded)
+    return FileReport(path, lint_map(loaded, config), facts=facts)
 
 
 @dataclass(frozen=True)

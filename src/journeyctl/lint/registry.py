@@ -113,6 +113,14 @@ class RuleInfo:
         return cast("Check", self.module.check)
 
     @property
+    def scope(self) -> str:
+        """``map``: ``check(loaded, options)``; ``project``: ``check(project, options)`` over a whole run."""
+        scope = getattr(self.module, "SCOPE", "map")
+        if scope not in ("map", "project"):
+            raise ConfigError(f"rule {self.code} ({self.origin}) has SCOPE {scope!r}; use 'map' or 'project'")
+        return str(scope)
+
+    @property
     def doc(self) -> str:
         return (self.module.__doc__ or "").strip()
 

@@ -44,6 +44,9 @@ _SECTIONS = (
     _Section("PainPoint", "Pain point", "Items of a stage's `pain-points`."),
     _Section("Opportunity", "Opportunity", "Items of a stage's `opportunities`."),
     _Section("Metric", "Metric", "Items of a stage's `metrics`."),
+    _Section("Insight", "Insight", "Items of `insights` (in a map or a shared file)."),
+    _Section("Funnel", "Funnel", "The map's `funnel`."),
+    _Section("FunnelEntry", "Funnel entry", "Items of the funnel's `entries`."),
     _Section("SharedDefinitions", "Shared file", "The top level of a shared file, used through `include`."),
 )
 
@@ -101,6 +104,9 @@ def describe_type(annotation: Any, metadata: Sequence[Any] = ()) -> str:
     if origin is list:
         (item,) = typing.get_args(annotation)
         return "list of " + _plural(describe_type(item))
+    if origin is dict:
+        key, value = typing.get_args(annotation)
+        return f"mapping of {describe_type(key)} to {describe_type(value)}"
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         heading = _headings().get(annotation, annotation.__name__)
         return f"[{heading.lower()}](#{_anchor(heading)})"
@@ -110,8 +116,13 @@ def describe_type(annotation: Any, metadata: Sequence[Any] = ()) -> str:
         low, high = _constraint(metadata, "ge"), _constraint(metadata, "le")
         if low is not None and high is not None:
             return f"whole number from {low} to +{high}"
+        if low is not None:
+            return f"whole number, {low} or more"
         return "whole number"
     if annotation is float:
+        low, high = _constraint(metadata, "ge"), _constraint(metadata, "le")
+        if low is not None and high is not None:
+            return f"number from {low:g} to {high:g}"
         return "number"
     if annotation is datetime.date:
         return "date (YYYY-MM-DD)"
@@ -120,8 +131,24 @@ def describe_type(annotation: Any, metadata: Sequence[Any] = ()) -> str:
             return "[slug](#ids-and-references)"
         if _constraint(metadata, "min_length"):
             return "text (not empty)"
+        if any(getattr(item, "func", None) is _duration_check() for item in metadata):
+            return "[duration](#durations)"
+        if any(getattr(item, "func", None) is _url_check() for item in metadata):
+            return "web address (https://...)"
         return "text"
     return str(getattr(annotation, "__name__", annotation))
+
+
+def _duration_check() -> Any:
+    from journeyctl.model.journey import _check_duration
+
+    return _check_duration
+
+
+def _url_check() -> Any:
+    from journeyctl.model.journey import _check_url
+
+    return _check_url
 
 
 def _plural(text: str) -> str:
@@ -163,6 +190,8 @@ def _requirement(field: Any) -> str:
         return "**required**"
     if field.default_factory is list:
         return "optional, default `[]`"
+    if field.default_factory is dict:
+        return "optional, default `{}`"
     if field.default is None or field.default is PydanticUndefined:
         return "optional"
     return f"optional, default `{_yaml_value(field.default)}`"

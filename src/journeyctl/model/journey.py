@@ -12,7 +12,19 @@ import datetime
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictBool, StrictInt
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StrictBool,
+    StrictInt,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from journeyctl.model.duration import DURATION_EXAMPLES, DURATION_PATTERN, DurationError, parse_duration
 
 FORMAT_VERSION = 1
 
@@ -50,6 +62,63 @@ Emotion = Annotated[StrictInt, Field(ge=EMOTION_MIN, le=EMOTION_MAX)]
 FiniteNumber = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 Level = Literal["low", "medium", "high"]
 Severity = Literal["low", "medium", "high", "critical"]
+#: How many customers: a whole number, zero or more.
+Count = Annotated[StrictInt, Field(ge=0)]
+#: A share of customers in percent.
+Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+StepKind = Literal["main", "alternative", "failure", "recovery"]
+TouchpointOwnership = Literal["owned", "paid", "earned", "third-party"]
+InsightKind = Literal[
+    "interview",
+    "survey",
+    "analytics",
+    "support",
+    "usability-test",
+    "observation",
+    "review",
+    "social",
+    "sales",
+    "other",
+]
+
+
+def _check_duration(text: str) -> str:
+    try:
+        parse_duration(text)
+    except DurationError as exc:
+        raise PydanticCustomError("duration_format", str(exc)) from None
+    return text
+
+
+def _check_url(text: str) -> str:
+    if not text.startswith(("https://", "http://")) or any(c.isspace() for c in text):
+        raise PydanticCustomError(
+            "url_format",
+            "'{url}' is not a web address: write it in full, starting with https://",
+            {"url": text},
+        )
+    return text
+
+
+DurationText = Annotated[
+    str,
+    AfterValidator(_check_duration),
+    Field(
+        json_schema_extra={"pattern": DURATION_PATTERN, "examples": list(DURATION_EXAMPLES)},
+        description=(
+            "A duration: whole numbers with w (weeks), d (days), h (hours), m (minutes) or s (seconds), "
+            "largest first, e.g. 10m, 2h, 3d, 2w, 1h30m; or a range such as 2-5d."
+        ),
+    ),
+]
+Url = Annotated[str, AfterValidator(_check_url), Field(json_schema_extra={"pattern": r"^https?://\S+$"})]
+
+
+def _conflict(at: str, message: str, **context: str) -> PydanticCustomError:
+    """An error about a whole entity that the loader reports at its key ``at`` (``{key}`` in messages)."""
+    return PydanticCustomError("journeyctl_conflict", message, {**context, "key": at})
+
+
 ChannelKind = Literal[
     "web",
     "app",
@@ -90,7 +159,7 @@ class Entity(BaseModel):
 class Persona(Entity):
     """Someone who takes the journey."""
 
-    id: Slug = Field(description="Unique id of the persona, used by steps' `persona`.")
+    id: Slug = Field(description="Unique id of the persona, used by steps' `persona` and `personas`.")
     name: Text = Field(description="Display name, e.g. 'Busy parent'.")
     role: str | None = Field(None, description="Job title or role, e.g. 'IT administrator'.")
     description: str | None = Field(None, description="Who they are, in a sentence or two.")
@@ -119,11 +188,24 @@ class Touchpoint(Entity):
     name: Text = Field(description="What the customer meets, e.g. 'Checkout page'.")
     channel: Slug = Field(description="Id of the channel this touchpoint is on.")
     owner: str | None = Field(None, description="Team that owns this touchpoint.")
+    ownership: TouchpointOwnership = Field(
+        "owned",
+        description=(
+            "Who runs it: owned (the organisation, the default), paid (bought media such as ads), "
+            "earned (word of mouth, reviews, press) or third-party (a partner's or someone else's "
+            "service). Ownership rules leave earned and third-party touchpoints alone."
+        ),
+    )
     moment_of_truth: StrictBool = Field(
         False,
         description="True for a moment of truth: a touchpoint that makes or breaks the relationship.",
     )
     description: str | None = Field(None, description="Details about the touchpoint.")
+
+    @property
+    def needs_owner(self) -> bool:
+        """Whether a team of the organisation should own it (not so for earned or third-party ones)."""
+        return self.ownership in ("owned", "paid")
 
 
 class Step(Entity):
@@ -131,7 +213,45 @@ class Step(Entity):
 
     id: Slug = Field(description="Unique id in the map.")
     action: Text = Field(description="What the customer does (the 'doing' lane).")
-    persona: Slug | None = Field(None, description="Id of the persona taking this step, if not all.")
+    kind: StepKind = Field(
+        "main",
+        description=(
+            "main (the default: the line every customer of the journey follows), or a branch off it: "
+            "alternative (another way some customers take), failure (where it goes wrong) or "
+            "recovery (how customers get back on track)."
+        ),
+    )
+    branches_from: Slug | None = Field(
+        None,
+        description=(
+            "For the first step of a branch: the id of the step it branches off. Later branch steps "
+            "that follow it directly continue the same branch."
+        ),
+    )
+    condition: str | None = Field(
+        None,
+        description="For a branch step: when customers take this path, in words ('if the code expires').",
+    )
+    rejoins: Slug | None = Field(
+        None, description="For a branch step: the id of the step where the branch returns to the journey."
+    )
+    entry_point: StrictBool = Field(
+        False, description="True where customers enter the journey (besides its first step)."
+    )
+    exit_point: StrictBool = Field(
+        False, description="True where customers leave the journey (they abandon, or are done)."
+    )
+    persona: Slug | None = Field(
+        None,
+        description=(
+            "Id of the one persona taking this step. Leave out `persona` and `personas` for a step "
+            "every persona takes."
+        ),
+    )
+    personas: list[Slug] = Field(
+        default_factory=list,
+        description="Ids of the personas taking this step together, when it is several (not with `persona`).",
+    )
     touchpoints: list[Slug] = Field(
         default_factory=list, description="Ids of the touchpoints used in this step."
     )
@@ -141,8 +261,30 @@ class Step(Entity):
         None,
         description=(
             "How the customer feels at this step, from -2 (very negative) through 0 (neutral) "
-            "to +2 (very positive). Mermaid's journey score is emotion + 3."
+            "to +2 (very positive). Mermaid's journey score is emotion + 3. Leave it out when "
+            "nobody scored it: the step is then 'not scored', never neutral."
         ),
+    )
+    emotions: dict[Slug, Emotion] = Field(
+        default_factory=dict,
+        description=(
+            "Per persona, when the personas of this step feel differently: persona id -> emotion "
+            "(-2..+2). A persona not listed here has the step's `emotion`."
+        ),
+    )
+    moment_of_truth: StrictBool = Field(
+        False, description="True for a moment of truth: a step that makes or breaks the relationship."
+    )
+    bright_spots: list[Text] = Field(
+        default_factory=list,
+        description="What works well for the customer here: what they find easy, quick or informative.",
+    )
+    duration: DurationText | None = Field(None, description="How long the customer spends on this step.")
+    wait: DurationText | None = Field(
+        None, description="How long the customer waits at this step (for a reply, a delivery, a visit)."
+    )
+    insights: list[Slug] = Field(
+        default_factory=list, description="Ids of the insights (research, data) this step is based on."
     )
     frontstage: list[Text] = Field(
         default_factory=list,
@@ -157,17 +299,102 @@ class Step(Entity):
         description="Service-blueprint lane: systems and processes that support the step.",
     )
 
+    @model_validator(mode="after")
+    def _consistent(self) -> Step:
+        # Most steps name at most one persona and stay on the main line: nothing to check.
+        plain = not self.personas and not self.emotions and self.kind == "main"
+        if plain and self.branches_from is None and self.condition is None and self.rejoins is None:
+            return self
+        if self.persona is not None and self.personas:
+            raise _conflict(
+                "personas",
+                "write either `persona: {persona}` or `personas: [...]`, not both; "
+                "put every persona of the step in `personas`",
+                persona=self.persona,
+            )
+        seen: set[str] = set()
+        for ident in self.personas:
+            if ident in seen:
+                raise _conflict("personas", "persona '{ident}' is listed twice in `personas`", ident=ident)
+            seen.add(ident)
+        named = self.persona_ids
+        if named:
+            for ident in self.emotions:
+                if ident not in named:
+                    raise _conflict(
+                        "emotions",
+                        "`emotions` scores persona '{ident}', who does not take this step; "
+                        "the step's personas: {named}",
+                        ident=ident,
+                        named=", ".join(named),
+                    )
+        if self.kind == "main":
+            for key, value in (
+                ("branches-from", self.branches_from),
+                ("condition", self.condition),
+                ("rejoins", self.rejoins),
+            ):
+                if value is not None:
+                    raise _conflict(
+                        key,
+                        "`{key}` belongs to a branch step; set `kind: alternative`, `failure` or "
+                        "`recovery`, or remove `{key}`",
+                    )
+        return self
+
+    @property
+    def persona_ids(self) -> tuple[str, ...]:
+        """The personas who take this step; empty means every persona of the map."""
+        if self.persona is not None:
+            return (self.persona,)
+        return tuple(self.personas)
+
+    @property
+    def is_branch(self) -> bool:
+        return self.kind != "main"
+
+    def emotion_of(self, persona: str | None) -> int | None:
+        """The score of one persona (their own in `emotions`, else the step's), or the step's for None."""
+        if persona is not None and persona in self.emotions:
+            return self.emotions[persona]
+        return self.emotion
+
+    @property
+    def scores(self) -> list[int]:
+        """Every score the step records: its `emotion` and each persona's own."""
+        found = [] if self.emotion is None else [self.emotion]
+        found.extend(self.emotions.values())
+        return found
+
+    @property
+    def is_scored(self) -> bool:
+        return self.emotion is not None or bool(self.emotions)
+
+    @property
+    def lowest_emotion(self) -> int | None:
+        scores = self.scores
+        return min(scores) if scores else None
+
 
 class PainPoint(Entity):
     """A problem the customer meets."""
 
     id: Slug = Field(description="Unique id in the map, used by opportunities' `addresses`.")
     description: Text = Field(description="The problem, from the customer's point of view.")
-    severity: Severity = Field("medium", description="low, medium, high or critical.")
+    severity: Severity | None = Field(
+        None,
+        description="low, medium, high or critical; leave it out when nobody rated it ('not rated').",
+    )
     touchpoint: Slug | None = Field(None, description="Id of the touchpoint where it happens.")
     step: Slug | None = Field(None, description="Id of the step where it happens.")
     owner: str | None = Field(None, description="Team accountable for this pain point.")
     evidence: str | None = Field(None, description="Where we know it from: research, tickets, analytics.")
+    insights: list[Slug] = Field(
+        default_factory=list, description="Ids of the insights that show this pain point."
+    )
+    metrics: list[Slug] = Field(
+        default_factory=list, description="Ids of the metrics that show this pain point (that it explains)."
+    )
 
 
 class Opportunity(Entity):
@@ -178,16 +405,27 @@ class Opportunity(Entity):
     addresses: list[Slug] = Field(
         default_factory=list, description="Ids of the pain points this opportunity addresses."
     )
+    resolves: list[Slug] = Field(
+        default_factory=list,
+        description=(
+            "In a future-state map: ids of pain points of the baseline map that this opportunity "
+            "resolves (they are gone from this map)."
+        ),
+    )
     owner: str | None = Field(None, description="Team that owns this opportunity.")
     impact: Level | None = Field(None, description="Expected impact: low, medium or high.")
     effort: Level | None = Field(None, description="Expected effort: low, medium or high.")
     status: Literal["idea", "planned", "in-progress", "done"] = Field(
         "idea", description="idea, planned, in-progress or done."
     )
+    insights: list[Slug] = Field(
+        default_factory=list, description="Ids of the insights that back this opportunity."
+    )
+    metrics: list[Slug] = Field(default_factory=list, description="Ids of the metrics it should move.")
 
 
 class Metric(Entity):
-    """A measure of how a stage performs."""
+    """A measure of how a stage performs, or one of its steps or touchpoints."""
 
     id: Slug = Field(description="Unique id in the map.")
     name: Text = Field(description="Display name, e.g. 'Checkout conversion'.")
@@ -198,6 +436,122 @@ class Metric(Entity):
         "higher", description="Whether a higher or a lower value is better."
     )
     source: str | None = Field(None, description="Where the figure comes from.")
+    step: Slug | None = Field(
+        None, description="Id of the step this metric measures, if not the whole stage."
+    )
+    touchpoint: Slug | None = Field(
+        None, description="Id of the touchpoint this metric measures, if not the whole stage."
+    )
+    persona: Slug | None = Field(None, description="Id of the persona the figure is for, if not everyone.")
+    segment: str | None = Field(
+        None, description="The customer segment the figure is for, in words ('new customers', 'UK')."
+    )
+    period: str | None = Field(
+        None, description="The period the figure covers, in words ('Sep 2026', 'Q3 2026', 'last 90 days')."
+    )
+    as_of: datetime.date | None = Field(None, description="The date the figure was taken (YYYY-MM-DD).")
+    count: Count | None = Field(
+        None, description="How many customers (or cases) the figure counts or is based on."
+    )
+    insights: list[Slug] = Field(
+        default_factory=list, description="Ids of the insights the figure comes from."
+    )
+
+    @model_validator(mode="after")
+    def _one_place(self) -> Metric:
+        if self.step is not None and self.touchpoint is not None:
+            raise _conflict(
+                "touchpoint",
+                "a metric measures a step or a touchpoint, not both; keep one of `step` and `touchpoint`",
+            )
+        return self
+
+    @property
+    def missed(self) -> bool:
+        """True when the value is worse than the target (below it, or above it for `better: lower`)."""
+        if self.value is None or self.target is None:
+            return False
+        if self.better == "lower":
+            return self.value > self.target
+        return self.value < self.target
+
+    @property
+    def shortfall(self) -> float | None:
+        """How far the value is from the target on the bad side (positive), or None when on target."""
+        if not self.missed:
+            return None
+        assert self.value is not None and self.target is not None
+        return abs(self.value - self.target)
+
+
+class Insight(Entity):
+    """A piece of evidence: an interview quote, a survey figure, analytics, support tickets."""
+
+    id: Slug = Field(description="Unique id of the insight, cited by `insights` of steps, pain points, ...")
+    kind: InsightKind = Field(
+        description=(
+            "What kind of evidence: interview, survey, analytics, support, usability-test, "
+            "observation, review, social, sales or other."
+        )
+    )
+    source: Text = Field(
+        description="Where it comes from: the study, the tool, the queue ('Q3 2026 diary study')."
+    )
+    date: datetime.date | None = Field(None, description="When it was gathered (YYYY-MM-DD).")
+    url: Url | None = Field(
+        None, description="A link to the research, dashboard or ticket search (https://...)."
+    )
+    text: str | None = Field(None, description="What was found, in a sentence or a figure.")
+    quote: str | None = Field(None, description="A customer's own words.")
+
+
+class FunnelEntry(Entity):
+    """How many customers reach one stage or step of the funnel."""
+
+    stage: Slug | None = Field(None, description="Id of the stage (give a stage or a step).")
+    step: Slug | None = Field(None, description="Id of the step (give a stage or a step).")
+    count: Count | None = Field(None, description="How many customers reach it.")
+    drop_off: Percent | None = Field(
+        None,
+        description=(
+            "Percent of the customers who reach it and leave there, not reaching the next entry "
+            "(0-100). Computed from `count` when both entries have one."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _complete(self) -> FunnelEntry:
+        if (self.stage is None) == (self.step is None):
+            key = "step" if self.stage is not None else "stage"
+            raise _conflict(
+                key, "a funnel entry names one stage or one step: give `stage` or `step`, not both"
+            )
+        if self.count is None and self.drop_off is None:
+            raise _conflict("count", "a funnel entry needs `count` (customers reaching it) or `drop-off`")
+        return self
+
+    @property
+    def target(self) -> str:
+        """The id of the stage or step."""
+        return self.stage if self.stage is not None else str(self.step)
+
+
+class Funnel(Entity):
+    """How many customers reach each stage or step, in journey order: where they drop off."""
+
+    name: str | None = Field(None, description="What the funnel counts, e.g. 'Visitors to first order'.")
+    unit: str | None = Field(None, description="What is counted: 'visitors', 'accounts', 'orders'.")
+    period: str | None = Field(None, description="The period the counts cover, in words ('Sep 2026').")
+    as_of: datetime.date | None = Field(None, description="The date the counts were taken (YYYY-MM-DD).")
+    persona: Slug | None = Field(None, description="Id of the persona it counts, if not everyone.")
+    segment: str | None = Field(None, description="The customer segment it counts, in words.")
+    source: str | None = Field(None, description="Where the counts come from.")
+    insights: list[Slug] = Field(
+        default_factory=list, description="Ids of the insights the counts come from."
+    )
+    entries: list[FunnelEntry] = Field(
+        min_length=2, description="The stages or steps customers reach, in journey order (at least two)."
+    )
 
 
 class Stage(Entity):
@@ -215,7 +569,9 @@ class Stage(Entity):
     steps: list[Step] = Field(default_factory=list, description="Steps of this stage, in order.")
     pain_points: list[PainPoint] = Field(default_factory=list, description="Pain points in this stage.")
     opportunities: list[Opportunity] = Field(default_factory=list, description="Opportunities in this stage.")
-    metrics: list[Metric] = Field(default_factory=list, description="Metrics of this stage.")
+    metrics: list[Metric] = Field(
+        default_factory=list, description="Metrics of this stage, its steps and its touchpoints."
+    )
 
 
 class Journey(Entity):
@@ -241,12 +597,22 @@ class Journey(Entity):
     include: list[Text] = Field(
         default_factory=list,
         description=(
-            "Paths of shared files (with `journeyctl-shared: 1`) whose personas and channels this "
-            "map uses; relative to this file and inside the repository."
+            "Paths of shared files (with `journeyctl-shared: 1`) whose personas, channels and "
+            "insights this map uses; relative to this file and inside the repository."
         ),
+    )
+    dropped_stages: list[Slug] = Field(
+        default_factory=list,
+        description="In a future-state map: ids of baseline stages this map leaves out on purpose.",
     )
     personas: list[Persona] = Field(default_factory=list, description="Who takes the journey.")
     channels: list[Channel] = Field(default_factory=list, description="Channels of the touchpoints.")
+    insights: list[Insight] = Field(
+        default_factory=list, description="Evidence that steps, pain points, opportunities and metrics cite."
+    )
+    funnel: Funnel | None = Field(
+        None, description="How many customers reach each stage or step: where the journey loses them."
+    )
     stages: list[Stage] = Field(min_length=1, description="The stages of the journey, in order.")
 
     def iter_steps(self) -> Iterator[tuple[Stage, Step]]:
@@ -274,15 +640,26 @@ class Journey(Entity):
             for metric in stage.metrics:
                 yield stage, metric
 
+    def iter_main_line(self) -> Iterator[tuple[Stage, Step]]:
+        """The steps every customer takes (kind main), in journey order: what the emotion curve follows."""
+        for stage, step in self.iter_steps():
+            if step.kind == "main":
+                yield stage, step
+
+    def persona_ids_of(self, step: Step) -> tuple[str, ...]:
+        """Who takes ``step``: the personas it names, or every persona of the map when it names none."""
+        return step.persona_ids or tuple(persona.id for persona in self.personas)
+
 
 class SharedDefinitions(Entity):
-    """A shared file of personas and channels that maps pull in with `include`."""
+    """A shared file of personas, channels and insights that maps pull in with `include`."""
 
     model_config = ConfigDict(title="Shared file")
 
     journeyctl_shared: Literal[1] = Field(description="Marks a shared file; always 1.")
     personas: list[Persona] = Field(default_factory=list, description="Shared personas.")
     channels: list[Channel] = Field(default_factory=list, description="Shared channels.")
+    insights: list[Insight] = Field(default_factory=list, description="Shared insights.")
 
 
 def emotion_to_mermaid(emotion: int) -> int:

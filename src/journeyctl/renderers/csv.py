@@ -3,8 +3,16 @@
 Columns: Stage, Stage id, Phase, Step id, Doing, Persona, Thinking, Feeling,
 Emotion (-2..+2), Touchpoints and Persona (names, "; " between; a lone
 name with a comma ends with ";"), Pain points and
-Opportunities (descriptions, one per line in the cell), and the service
-blueprint's Frontstage, Backstage and Support (one item per line). A pain point sits in
+Opportunities (descriptions, one per line in the cell), the service
+blueprint's Frontstage, Backstage and Support (one item per line), then the
+flow (Kind: blank for the main line, else alternative, failure or recovery;
+Branches from and Rejoins as step ids; Condition), Emotion by persona (a
+``Name: +1`` line per persona who scores the step apart), Duration and Wait
+(as written, ``10m``), Moment of truth (``yes``), Bright spots, the Severity
+of each pain point of the row (line by line, ``not rated`` when unrated), and,
+for reading only, the Metrics that measure the step (or the stage, in its own
+row) with value, target and period, and the Insights the row's step, pain
+points and metrics cite (kind, source, date, link). A pain point sits in
 the row of its step; an opportunity in the row of the first step whose pain
 point it addresses. What belongs to a stage and no step (and a stage with no
 steps) gets a row of its own with an empty Doing cell. A step with no persona
@@ -26,11 +34,19 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from journeyctl.renderers.common import select_stages, step_actors
+from journeyctl.renderers.common import (
+    insight_text,
+    metric_scope,
+    persona_names,
+    persona_scores,
+    select_stages,
+    severity_text,
+    step_actors,
+)
 
 if TYPE_CHECKING:
     from journeyctl.loader import LoadedMap
-    from journeyctl.model import Stage
+    from journeyctl.model import Insight, Journey, Metric, PainPoint, Stage, Step
 
 NAME = "csv"
 ALIASES: tuple[str, ...] = ("spreadsheet",)
@@ -55,6 +71,18 @@ COLUMNS = (
     "Frontstage",
     "Backstage",
     "Support",
+    "Kind",
+    "Branches from",
+    "Condition",
+    "Rejoins",
+    "Emotion by persona",
+    "Duration",
+    "Wait",
+    "Moment of truth",
+    "Bright spots",
+    "Severity",
+    "Metrics",
+    "Insights",
 )
 _FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
@@ -85,21 +113,81 @@ def names_cell(names: list[str]) -> str:
     return "; ".join(names)
 
 
+def _signed(emotion: int | None) -> str:
+    return "" if emotion is None else f"{emotion:+d}" if emotion else "0"
+
+
+def _metric_line(metric: Metric, personas: dict[str, str]) -> str:
+    """``Checkout conversion: 38 % (target 60 %; Sep 2026, new customers)``."""
+    unit = f" {metric.unit}" if metric.unit else ""
+    text = f"{metric.name}: " + ("no value" if metric.value is None else f"{metric.value:g}{unit}")
+    facts = [] if metric.target is None else [f"target {metric.target:g}{unit}"]
+    scope = metric_scope(metric, personas)
+    if scope:
+        facts.append(", ".join(scope))
+    return text + (f" ({'; '.join(facts)})" if facts else "")
+
+
+def _insight_lines(refs: list[str], insights: dict[str, Insight]) -> str:
+    lines = []
+    for ref in dict.fromkeys(refs):
+        insight = insights.get(ref)
+        if insight is not None:
+            lines.append(insight_text(insight) + (f" {insight.url}" if insight.url else ""))
+    return "\n".join(lines)
+
+
+def _step_cells(journey: Journey, step: Step, personas: dict[str, str]) -> list[str]:
+    """The flow, per-persona, time and moment-of-truth cells of a step."""
+    scores = [score for score in persona_scores(journey, step, personas) if score.own]
+    return [
+        "" if step.kind == "main" else step.kind,
+        step.branches_from or "",
+        step.condition or "",
+        step.rejoins or "",
+        "\n".join(f"{score.name}: {_signed(score.emotion)}" for score in scores),
+        step.duration or "",
+        step.wait or "",
+        "yes" if step.moment_of_truth else "",
+        "\n".join(step.bright_spots),
+    ]
+
+
 def _stage_rows(loaded: LoadedMap, stage: Stage) -> list[list[str]]:
     journey = loaded.journey
+    personas = persona_names(journey)
+    insights = {insight.id: insight for insight in journey.insights}
     touchpoint_names = {t.id: t.name for _, t in journey.iter_touchpoints()}
     step_of_pain_point = {p.id: p.step for _, p in journey.iter_pain_points()}
-    pains: dict[str | None, list[str]] = {}
+    pains: dict[str | None, list[PainPoint]] = {}
     step_ids = {step.id for step in stage.steps}
     for pain_point in stage.pain_points:
-        pains.setdefault(pain_point.step if pain_point.step in step_ids else None, []).append(
-            pain_point.description
-        )
+        pains.setdefault(pain_point.step if pain_point.step in step_ids else None, []).append(pain_point)
     ideas: dict[str | None, list[str]] = {}
     for opportunity in stage.opportunities:
         places = [step_of_pain_point.get(ref) for ref in opportunity.addresses]
         place = next((ident for ident in places if ident in step_ids), None)
         ideas.setdefault(place, []).append(opportunity.description)
+    metrics: dict[str | None, list[Metric]] = {}
+    touchpoint_steps = {ref: step.id for step in stage.steps for ref in reversed(step.touchpoints)}
+    for metric in stage.metrics:
+        place = metric.step if metric.step in step_ids else touchpoint_steps.get(metric.touchpoint or "")
+        metrics.setdefault(place, []).append(metric)
+
+    def tail(place: str | None, step: Step | None) -> list[str]:
+        here = pains.get(place, [])
+        measured = metrics.get(place, [])
+        cited = [*(step.insights if step else [])]
+        for pain in here:
+            cited.extend(pain.insights)
+        for metric in measured:
+            cited.extend(metric.insights)
+        return [
+            "\n".join(severity_text(pain.severity) for pain in here),
+            "\n".join(_metric_line(metric, personas) for metric in measured),
+            _insight_lines(cited, insights),
+        ]
+
     head = [stage.name, stage.id, stage.phase or ""]
     rows = []
     for step in stage.steps:
@@ -111,18 +199,20 @@ def _stage_rows(loaded: LoadedMap, stage: Stage) -> list[list[str]]:
                 names_cell(step_actors(journey, step)),
                 step.thinking or "",
                 step.feeling or "",
-                "" if step.emotion is None else f"{step.emotion:+d}" if step.emotion else "0",
+                _signed(step.emotion),
                 names_cell([touchpoint_names.get(ref, ref) for ref in step.touchpoints]),
-                "\n".join(pains.get(step.id, [])),
+                "\n".join(pain.description for pain in pains.get(step.id, [])),
                 "\n".join(ideas.get(step.id, [])),
                 "\n".join(step.frontstage),
                 "\n".join(step.backstage),
                 "\n".join(step.support),
+                *_step_cells(journey, step, personas),
+                *tail(step.id, step),
             ]
         )
     used = {ref for step in stage.steps for ref in step.touchpoints}
     loose_touchpoints = [t.name for t in stage.touchpoints if t.id not in used]
-    if not stage.steps or pains.get(None) or ideas.get(None) or loose_touchpoints:
+    if not stage.steps or pains.get(None) or ideas.get(None) or loose_touchpoints or metrics.get(None):
         rows.append(
             [
                 *head,
@@ -133,11 +223,13 @@ def _stage_rows(loaded: LoadedMap, stage: Stage) -> list[list[str]]:
                 "",
                 "",
                 names_cell(loose_touchpoints),
-                "\n".join(pains.get(None, [])),
+                "\n".join(pain.description for pain in pains.get(None, [])),
                 "\n".join(ideas.get(None, [])),
                 "",
                 "",
                 "",
+                *([""] * 9),
+                *tail(None, None),
             ]
         )
     return rows

@@ -2,8 +2,12 @@
 
 Two layouts. *Detailed* (the default for normal maps): stages left to right
 as clusters in journey order, each step a column holding the step, the
-touchpoints it uses (with their channel), the pain points met there and the
-opportunities that address them. *Compact* (chosen automatically for big
+touchpoints it uses (with their channel and ownership), the pain points met
+there, the opportunities that address them and the metrics that measure it.
+The main line is one chain of bold arrows; a branch step (alternative,
+failure, recovery) hangs off it by a dashed arrow from the step it branches
+off, labelled with its kind and condition, and a dashed arrow returns where it
+rejoins: never on the line every customer follows. *Compact* (chosen automatically for big
 maps): one box per stage with its counts and mean emotion, wrapped into rows
 inside one cluster per phase, so that a 500-stage map stays readable and
 ``dot`` lays it out in about a second instead of minutes.
@@ -25,11 +29,30 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from journeyctl.renderers.common import EMOTION_WORDS, emotion_text, printable, select_stages, stage_emotion
+from journeyctl.renderers.common import (
+    EMOTION_WORDS,
+    EVERY_PERSONA,
+    KIND_WORDS,
+    OWNERSHIP_WORDS,
+    branch_links,
+    curve_score,
+    emotion_text,
+    insight_text,
+    metric_place,
+    metric_scope,
+    metric_verdict,
+    persona_scores,
+    printable,
+    select_stages,
+    severity_text,
+    stage_emotion,
+    stage_time_text,
+    step_time_text,
+)
 
 if TYPE_CHECKING:
     from journeyctl.loader import LoadedMap
-    from journeyctl.model import Journey, Stage
+    from journeyctl.model import Journey, Metric, Stage, Step
 
 FONT = "Helvetica,Arial,sans-serif"
 
@@ -43,6 +66,7 @@ EMOTION_COLOURS = {
     2: "#92c5de",
 }
 NO_EMOTION_COLOUR = "#ffffff"
+BRANCH_COLOUR = "#6941c6"
 PAIN_COLOUR = "#fde8e8"
 PAIN_BORDER = "#b42318"
 OPPORTUNITY_COLOUR = "#e6f4ea"
@@ -144,8 +168,11 @@ def _table(rows: list[str], *, fill: str, border: str = "#344054", style: str = 
     )
 
 
-def emotion_colour(emotion: int | None) -> str:
-    return NO_EMOTION_COLOUR if emotion is None else EMOTION_COLOURS[emotion]
+def emotion_colour(emotion: float | None) -> str:
+    """The fill of a score (a mean rounds half up: -0.5 is 0); white for none."""
+    if emotion is None:
+        return NO_EMOTION_COLOUR
+    return EMOTION_COLOURS[max(-2, min(2, math.floor(emotion + 0.5)))]
 
 
 @dataclass
@@ -214,7 +241,7 @@ def build_dot(loaded: LoadedMap, options: GraphvizOptions) -> str:
 
 def _legend(dot: _Dot, layout: str) -> None:
     rows = ['<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B></TD></TR>']
-    heading = "Emotion (mean of the stage's steps)" if layout == "compact" else "Emotion of a step"
+    heading = "Emotion (mean of the stage's main line)" if layout == "compact" else "Emotion of a step"
     rows.append(f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="9">{heading}</FONT></TD></TR>')
     for value in sorted(EMOTION_COLOURS, reverse=True):
         number, words = EMOTION_WORDS[value]
@@ -223,10 +250,14 @@ def _legend(dot: _Dot, layout: str) -> None:
             f'<TD ALIGN="LEFT">{words}</TD></TR>'
         )
     rows.append(
-        f'<TR><TD BGCOLOR="{NO_EMOTION_COLOUR}" BORDER="1">?</TD>'
-        '<TD ALIGN="LEFT">no emotion recorded</TD></TR>'
+        f'<TR><TD BGCOLOR="{NO_EMOTION_COLOUR}" BORDER="1">?</TD><TD ALIGN="LEFT">not scored</TD></TR>'
     )
     if layout == "detailed":
+        rows.append(
+            '<TR><TD BORDER="0">━</TD><TD ALIGN="LEFT">the main line (every customer)</TD></TR>'
+            f'<TR><TD BORDER="0"><FONT COLOR="{BRANCH_COLOUR}">╌</FONT></TD>'
+            '<TD ALIGN="LEFT">a branch off it (some customers)</TD></TR>'
+        )
         rows.append(
             f'<TR><TD BGCOLOR="#ffffff" BORDER="1" STYLE="dashed" COLOR="{TOUCHPOINT_BORDER}">TP</TD>'
             '<TD ALIGN="LEFT">touchpoint (channel)</TD></TR>'
@@ -259,10 +290,23 @@ def _detailed(dot: _Dot, journey: Journey, stages: list[Stage], options: Graphvi
     shown_pain_points = {pp.id for stage in stages for pp in stage.pain_points}
     previous: str | None = None
     numbers = {stage.id: index for index, stage in enumerate(journey.stages, start=1)}
+    links = branch_links(journey)
+    funnel = _funnel_notes(journey)
+    branch_nodes = {_node_id("step", ident) for ident in links}
+    names = (
+        {step.id: step.action for _, step in journey.iter_steps()},
+        {touchpoint.id: touchpoint.name for _, touchpoint in journey.iter_touchpoints()},
+    )
     for stage in stages:
         dot.open(f'subgraph "cluster_stage:{stage.id}"')
+        label = _stage_label(numbers[stage.id], stage, width)
+        time = stage_time_text(stage)
+        if time:
+            label += f'<BR/><FONT POINT-SIZE="9">{label_text("Main line: " + time, width * 2)}</FONT>'
+        if stage.id in funnel:
+            label += f'<BR/><FONT POINT-SIZE="9">{label_text(funnel[stage.id], width * 2)}</FONT>'
         dot.add(
-            f'graph [label=<{_stage_label(numbers[stage.id], stage, width)}>, style="rounded,filled", '
+            f'graph [label=<{label}>, style="rounded,filled", '
             f'fillcolor="{STAGE_FILL}", color="{STAGE_BORDER}", fontsize=13];'
         )
         # Each column: the flow node (a step, or a placeholder) and what hangs below it.
@@ -271,27 +315,11 @@ def _detailed(dot: _Dot, journey: Journey, stages: list[Stage], options: Graphvi
         step_columns: dict[str, int] = {}
         for step in stage.steps:
             node = _node_id("step", step.id)
-            rows = [_row(label_text(step.action, width, bold=True))]
-            if step.persona:
-                rows.append(_row(label_text(personas.get(step.persona, step.persona), width), size=9))
-            if step.thinking:
-                rows.append(_row("Thinking: " + label_text(step.thinking, width, italic=True), size=9))
-            feeling = "Emotion: " + html.escape(emotion_text(step.emotion))
-            if step.feeling:
-                feeling += "<BR/>" + label_text(step.feeling, width, italic=True)
-            rows.append(_row(feeling, size=9))
-            if options.backstage:
-                lanes = (
-                    ("Frontstage", step.frontstage),
-                    ("Backstage", step.backstage),
-                    ("Support", step.support),
-                )
-                if any(items for _, items in lanes):
-                    rows.append("<HR/>")
-                    for lane, items in lanes:
-                        for item in items:
-                            rows.append(_row(f"{lane}: " + label_text(item, width), size=9))
-            dot.add(f"{node} [label={_table(rows, fill=emotion_colour(step.emotion))}];")
+            rows = _step_rows(journey, step, personas, links.get(step.id), funnel, width, options)
+            style = "DASHED,ROUNDED" if step.is_branch else "ROUNDED"
+            border = BRANCH_COLOUR if step.is_branch else "#344054"
+            table = _table(rows, fill=emotion_colour(curve_score(step)), border=border, style=style)
+            dot.add(f"{node} [label={table}];")
             step_columns[step.id] = len(columns)
             column: list[str] = []
             for ref in step.touchpoints:
@@ -313,6 +341,10 @@ def _detailed(dot: _Dot, journey: Journey, stages: list[Stage], options: Graphvi
                 rows.append(_row("<B>MOMENT OF TRUTH</B>", size=9))
             if touchpoint.owner:
                 rows.append(_row("owner: " + label_text(touchpoint.owner, width), size=9))
+            if OWNERSHIP_WORDS[touchpoint.ownership]:
+                rows.append(
+                    _row(label_text(OWNERSHIP_WORDS[touchpoint.ownership], width, italic=True), size=9)
+                )
             dot.add(
                 f"{_node_id('tp', touchpoint.id)} "
                 f"[label={_table(rows, fill='#ffffff', border=TOUCHPOINT_BORDER, style='DASHED')}];"
@@ -323,7 +355,7 @@ def _detailed(dot: _Dot, journey: Journey, stages: list[Stage], options: Graphvi
         pain_columns: dict[str, int] = {}
         for pain_point in stage.pain_points:
             rows = [
-                _row(f"<B>PAIN ({html.escape(pain_point.severity)})</B>", size=9),
+                _row(f"<B>PAIN ({html.escape(severity_text(pain_point.severity))})</B>", size=9),
                 _row(label_text(pain_point.description, width)),
             ]
             if pain_point.owner:
@@ -349,13 +381,18 @@ def _detailed(dot: _Dot, journey: Journey, stages: list[Stage], options: Graphvi
             dot.add(f"{node} [label={_table(rows, fill=OPPORTUNITY_COLOUR, border=OPPORTUNITY_BORDER)}];")
             local = [ref for ref in opportunity.addresses if ref in pain_columns]
             columns[pain_columns[local[0]] if local else len(columns) - 1][1].append(node)
-        if stage.metrics:
+        # A metric hangs in the column of the step it measures (or of its touchpoint), else the last.
+        by_column: dict[int, list[Metric]] = {}
+        for metric in stage.metrics:
+            index = _pain_column(metric.step, metric.touchpoint, step_columns, columns)
+            by_column.setdefault(index, []).append(metric)
+        for index, metrics in sorted(by_column.items()):
             rows = [_row("<B>Metrics</B>", size=9)]
-            for metric in stage.metrics:
-                rows.append(_row(label_text(_metric_text(metric), width), size=9))
-            node = _node_id("metrics", stage.id)
+            for metric in metrics:
+                rows.append(_row(label_text(_metric_text(journey, metric, personas, names), width), size=9))
+            node = _node_id("metrics", f"{stage.id}:{index}")
             dot.add(f"{node} [label={_table(rows, fill='#ffffff', border=STAGE_BORDER, style='')}];")
-            columns[-1][1].append(node)
+            columns[index][1].append(node)
         for flow, below in columns:
             if below:
                 dot.add("{ rank=same; " + " ".join([flow, *below]) + " }")
@@ -366,11 +403,31 @@ def _detailed(dot: _Dot, journey: Journey, stages: list[Stage], options: Graphvi
                 dot.add(f"{upper} -> {lower} [style=invis];")
         dot.close()
         for flow, _ in columns:
+            if flow in branch_nodes:
+                continue  # off the main line: joined below by its own dashed arrows
             if previous is not None:
-                dot.add(f"{previous} -> {flow} [penwidth=1.6];")
+                dot.add(f"{previous} -> {flow} [penwidth=1.6, weight=4];")
             previous = flow
     # Relations drawn after all nodes exist, so cross-stage links work.
     shown_steps = {step.id for stage in stages for step in stage.steps}
+    for ident, link in links.items():
+        if ident not in shown_steps:
+            continue
+        node = _node_id("step", ident)
+        if link.previous is not None and link.previous.id in shown_steps:
+            label = KIND_WORDS[link.step.kind]
+            if link.step.branches_from is not None and link.step.condition and link.step.condition.strip():
+                label += ": " + link.step.condition
+            dot.add(
+                f"{_node_id('step', link.previous.id)} -> {node} "
+                f'[style=dashed, color="{BRANCH_COLOUR}", fontcolor="{BRANCH_COLOUR}", '
+                f"label=<{label_text(label, width)}>];"
+            )
+        if link.rejoins is not None and link.rejoins.id in shown_steps:
+            dot.add(
+                f"{node} -> {_node_id('step', link.rejoins.id)} "
+                f'[style=dashed, color="{BRANCH_COLOUR}", fontcolor="{BRANCH_COLOUR}", label="rejoins"];'
+            )
     shown_touchpoints = {tp.id for stage in stages for tp in stage.touchpoints}
     for stage in stages:
         for step in stage.steps:
@@ -417,20 +474,98 @@ def _pain_column(
     return len(columns) - 1
 
 
-def _metric_text(metric: object) -> str:
-    from journeyctl.model import Metric
+def _step_rows(
+    journey: Journey,
+    step: Step,
+    personas: dict[str, str],
+    link: Any,
+    funnel: dict[str, str],
+    width: int,
+    options: GraphvizOptions,
+) -> list[str]:
+    """The rows of a step's label: action, flow, personas, thinking, emotion (each persona's), time..."""
+    rows = [_row(label_text(step.action, width, bold=True))]
+    if link is not None:
+        where = KIND_WORDS[step.kind].upper()
+        rows.append(_row(f'<FONT COLOR="{BRANCH_COLOUR}"><B>{html.escape(where)}</B></FONT>', size=9))
+    for flag, words in ((step.entry_point, "ENTRY POINT"), (step.exit_point, "EXIT POINT")):
+        if flag:
+            rows.append(_row(f"<B>{words}</B>", size=9))
+    if step.moment_of_truth:
+        rows.append(_row("<B>MOMENT OF TRUTH</B>", size=9))
+    if step.persona_ids:
+        names = "; ".join(personas.get(ident, ident) for ident in step.persona_ids)
+        rows.append(_row(label_text(names, width), size=9))
+    elif len(personas) > 1:
+        rows.append(_row(label_text(EVERY_PERSONA, width, italic=True), size=9))
+    if step.thinking:
+        rows.append(_row("Thinking: " + label_text(step.thinking, width, italic=True), size=9))
+    scores = persona_scores(journey, step, personas)
+    if scores:
+        feeling = "Emotion: " + "<BR/>".join(
+            label_text(f"{score.name}: {emotion_text(score.emotion)}", width) for score in scores
+        )
+    else:
+        feeling = "Emotion: " + html.escape(emotion_text(step.emotion))
+    if step.feeling:
+        feeling += "<BR/>" + label_text(step.feeling, width, italic=True)
+    rows.append(_row(feeling, size=9))
+    time = step_time_text(step)
+    if time:
+        rows.append(_row(html.escape(time.capitalize()), size=9))
+    for spot in step.bright_spots:
+        rows.append(_row("Works well: " + label_text(spot, width), size=9))
+    insights = {insight.id: insight for insight in journey.insights}
+    for ref in step.insights:
+        if ref in insights:
+            rows.append(_row("Insight: " + label_text(insight_text(insights[ref]), width), size=8))
+    if step.id in funnel:
+        rows.append(_row(label_text(funnel[step.id], width), size=9))
+    if options.backstage:
+        lanes = (("Frontstage", step.frontstage), ("Backstage", step.backstage), ("Support", step.support))
+        if any(items for _, items in lanes):
+            rows.append("<HR/>")
+            for lane, items in lanes:
+                for item in items:
+                    rows.append(_row(f"{lane}: " + label_text(item, width), size=9))
+    return rows
 
-    assert isinstance(metric, Metric)
+
+def _funnel_notes(journey: Journey) -> dict[str, str]:
+    """Stage or step id -> ``Funnel: 10,000 households reach it; 38% leave before the next``."""
+    from journeyctl.model.funnel import funnel_drops
+
+    funnel = journey.funnel
+    if funnel is None:
+        return {}
+    drops = {id(drop.entry): drop for drop in funnel_drops(journey)}
+    notes: dict[str, str] = {}
+    unit = f" {funnel.unit}" if funnel.unit else ""
+    for entry in funnel.entries:
+        parts = [] if entry.count is None else [f"{entry.count:,}{unit} reach it"]
+        drop = drops.get(id(entry))
+        if drop is not None and drop.share >= 0:
+            parts.append(f"{drop.share:.0f}% leave before the next")
+        notes[entry.target] = "Funnel: " + "; ".join(parts)
+    return notes
+
+
+def _metric_text(
+    journey: Journey, metric: Metric, personas: dict[str, str], names: tuple[dict[str, str], dict[str, str]]
+) -> str:
     unit = f" {metric.unit}" if metric.unit else ""
     text = metric.name + ": "
     text += "no value" if metric.value is None else f"{metric.value:g}{unit}"
     if metric.target is not None:
         text += f" (target {metric.target:g}{unit}, {metric.better} is better"
-        if metric.value is not None:
-            higher = metric.better == "higher"
-            met = metric.value >= metric.target if higher else metric.value <= metric.target
-            text += ", on target" if met else ", off target"
+        verdict = metric_verdict(metric)
+        if verdict != "none":
+            text += ", on target" if verdict == "on" else ", off target"
         text += ")"
+    facts = [metric_place(journey, metric, *names), *metric_scope(metric, personas)]
+    facts = [fact for fact in facts if fact]
+    if facts:
+        text += " — " + ", ".join(facts)
     return text
 
 
@@ -450,6 +585,7 @@ def _compact(dot: _Dot, journey: Journey, stages: list[Stage], options: Graphviz
         else:
             groups.append((stage.phase, [stage]))
     previous: str | None = None
+    funnel = _funnel_notes(journey)
     for number, (phase, members) in enumerate(groups, start=1):
         first, last = numbers[members[0].id], numbers[members[-1].id]
         title = f"Phase: {phase}" if phase else "No phase"
@@ -464,14 +600,27 @@ def _compact(dot: _Dot, journey: Journey, stages: list[Stage], options: Graphviz
             rounded = None if mean is None else max(-2, min(2, math.floor(mean + 0.5)))
             rows = [_row(_stage_label(numbers[stage.id], stage, width))]
             counts = f"{_count(stage.steps, 'step')} · {_count(stage.touchpoints, 'touchpoint')}"
+            branches = sum(1 for step in stage.steps if step.is_branch)
+            if branches:
+                counts += f" ({branches} off the main line)"
             rows.append(_row(html.escape(counts), size=9))
+            time = stage_time_text(stage)
+            if time:
+                rows.append(_row(label_text("Main line: " + time, width), size=9))
+            if stage.id in funnel:
+                rows.append(_row(label_text(funnel[stage.id], width), size=9))
             if mean is None:
-                rows.append(_row("Emotion: no emotion recorded", size=9))
+                rows.append(_row("Emotion: not scored", size=9))
             else:
                 words = EMOTION_WORDS[rounded if rounded is not None else 0][1]
                 rows.append(_row(html.escape(f"Emotion: mean {mean:+.1f} ({words})"), size=9))
             if stage.pain_points:
-                pains = f"{_count(stage.pain_points, 'pain point')} (worst: {_worst(stage)})"
+                unrated = sum(1 for pp in stage.pain_points if pp.severity is None)
+                worst = _worst(stage)
+                detail = f"worst: {worst}" + (
+                    f", {unrated} not rated" if unrated and worst != "not rated" else ""
+                )
+                pains = f"{_count(stage.pain_points, 'pain point')} ({detail})"
                 rows.append(_row(html.escape(pains), size=9))
             if stage.opportunities:
                 opportunities = len(stage.opportunities)
@@ -498,4 +647,5 @@ def _count(items: list[Any], noun: str) -> str:
 
 
 def _worst(stage: Stage) -> str:
-    return max((pp.severity for pp in stage.pain_points), key=_SEVERITY_ORDER.index)
+    rated = [pp.severity for pp in stage.pain_points if pp.severity is not None]
+    return max(rated, key=_SEVERITY_ORDER.index) if rated else "not rated"

@@ -51,3 +51,38 @@ def format_emotion(emotion: int) -> str:
 def format_number(value: float) -> str:
     """A metric value as a person writes it: ``0.41``, ``12``, not ``12.0``."""
     return f"{value:g}"
+
+
+def _within_one_edit(a: str, b: str) -> bool:
+    """True when ``a`` becomes ``b`` by at most one insertion, deletion, substitution or swap."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        if len(diffs) == 1:
+            return True
+        # Two neighbouring letters swapped ("purcahse") is one slip of the fingers.
+        return (
+            len(diffs) == 2
+            and diffs[1] == diffs[0] + 1
+            and a[diffs[0]] == b[diffs[1]]
+            and a[diffs[1]] == b[diffs[0]]
+        )
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def phase_key(phase: str) -> str:
+    """A phase as compared for typos: ``after_purchase`` and ``after-purchase`` are the same."""
+    return phase.replace("_", "-")
+
+
+def near_phase(phase: str, candidates: list[str]) -> str | None:
+    """The first of ``candidates`` that ``phase`` nearly matches (one edit, or ``_`` for ``-``), if any."""
+    key = phase_key(phase)
+    for candidate in candidates:
+        if candidate != phase and _within_one_edit(key, phase_key(candidate)):
+            return candidate
+    return None

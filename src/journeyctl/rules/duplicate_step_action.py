@@ -70,9 +70,10 @@ def _normalise(action: str) -> str:
 
 
 def check(loaded: LoadedMap, options: Options) -> Iterator[Violation]:
-    first: dict[tuple[str | None, str], Step] = {}
+    first: dict[tuple[tuple[str, ...], str], Step] = {}
     for _, step in loaded.journey.iter_steps():
-        key = (step.persona, _normalise(step.action))
+        personas = (step.persona,) if step.persona is not None else tuple(sorted(step.personas))
+        key = (personas, _normalise(step.action))
         earlier = first.setdefault(key, step)
         if earlier is step:
             continue

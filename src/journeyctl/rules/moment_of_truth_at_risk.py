@@ -1,10 +1,12 @@
 """A moment of truth where the customer feels bad and no opportunity is on the way.
 
-Why it matters: a moment of truth (`moment-of-truth: true` on a touchpoint)
-makes or breaks the relationship. When a step that uses it has a negative
-emotion, the map should show an opportunity that addresses a pain point at
+Why it matters: a moment of truth (`moment-of-truth: true` on a touchpoint
+or on a step) makes or breaks the relationship. When a step that uses such a
+touchpoint, or such a step itself, has a negative emotion (for any of its
+personas), the map should show an opportunity that addresses a pain point at
 that moment: a pain point on the touchpoint itself or on one of the steps that
-use it. Without one, the most expensive failure in the journey has no plan.
+use it; for a step, a pain point on the step or on one of its touchpoints.
+Without one, the most expensive failure in the journey has no plan.
 
 Options: none.
 
@@ -70,6 +72,12 @@ class Options(RuleOptions):
 
 
 def check(loaded: LoadedMap, options: Options) -> Iterator[Violation]:
+    yield from _touchpoint_moments(loaded)
+    yield from _step_moments(loaded)
+
+
+def _touchpoint_moments(loaded: LoadedMap) -> Iterator[Violation]:
+    """Touchpoints marked as moments of truth used by a negative step, with no planned fix there."""
     journey = loaded.journey
     moments = [touchpoint for _, touchpoint in journey.iter_touchpoints() if touchpoint.moment_of_truth]
     if not moments:
@@ -81,7 +89,7 @@ def check(loaded: LoadedMap, options: Options) -> Iterator[Violation]:
     addressed = {ref for _, opportunity in journey.iter_opportunities() for ref in opportunity.addresses}
     for touchpoint in moments:
         steps = steps_using.get(touchpoint.id, [])
-        low = [step for step in steps if step.emotion is not None and step.emotion < 0]
+        low = [step for step in steps if (step.lowest_emotion or 0) < 0]
         if not low:
             continue
         step_ids = {step.id for step in steps}
@@ -92,7 +100,7 @@ def check(loaded: LoadedMap, options: Options) -> Iterator[Violation]:
         )
         if covered:
             continue
-        names = ", ".join(f"'{step.id}' ({step.emotion})" for step in low)
+        names = ", ".join(f"'{step.id}' ({step.lowest_emotion})" for step in low)
         yield Violation(
             loaded.locate(touchpoint),
             f"moment of truth '{touchpoint.id}' feels negative (step{'s' if len(low) > 1 else ''} {names}) "
@@ -102,4 +110,30 @@ def check(loaded: LoadedMap, options: Options) -> Iterator[Violation]:
                 f"add a pain point on `touchpoint: {touchpoint.id}` if there is none, "
                 "and an opportunity that `addresses` it"
             ),
+        )
+
+
+def _step_moments(loaded: LoadedMap) -> Iterator[Violation]:
+    """Steps marked as moments of truth that feel negative with no planned fix there."""
+    journey = loaded.journey
+    moments = [step for stage in journey.stages for step in stage.steps if step.moment_of_truth]
+    if not moments:
+        return
+    addressed = {ref for _, opportunity in journey.iter_opportunities() for ref in opportunity.addresses}
+    for step in moments:
+        lowest = step.lowest_emotion
+        if lowest is None or lowest >= 0:
+            continue
+        covered = any(
+            pain_point.id in addressed
+            and (pain_point.step == step.id or pain_point.touchpoint in step.touchpoints)
+            for _, pain_point in journey.iter_pain_points()
+        )
+        if covered:
+            continue
+        yield Violation(
+            loaded.locate(step, "moment-of-truth"),
+            f"step '{step.id}' is a moment of truth and feels negative ({lowest}), and no opportunity "
+            "addresses a pain point there; plan how to turn it around",
+            hint=f"add a pain point with `step: {step.id}` if there is none, and an opportunity for it",
         )

@@ -4,7 +4,9 @@ Why it matters: delivery, first use, support, returns and renewal decide
 whether a customer comes back and recommends you. Maps that end at the
 checkout optimise conversion and miss the part of the experience that costs
 the most to get wrong. A stage counts when its `phase` is one of the phases
-this rule is configured with.
+this rule is configured with. When a stage's phase nearly matches one of them
+(`after-purchse`, `after_purchase`), the finding is reported at that phase,
+since the stage is probably there and misspelt.
 
 Options:
 
@@ -48,6 +50,7 @@ from collections.abc import Iterator
 from pydantic import Field
 
 from journeyctl.lint.api import RuleOptions, Severity, Violation
+from journeyctl.rules._common import near_phase
 
 if typing.TYPE_CHECKING:
     from journeyctl.loader import LoadedMap
@@ -73,6 +76,16 @@ def check(loaded: LoadedMap, options: Options) -> Iterator[Violation]:
     if any(stage.phase in wanted for stage in journey.stages):
         return
     phases = " or ".join(f"'{phase}'" for phase in options.phases)
+    for stage in journey.stages:
+        close = near_phase(stage.phase, options.phases) if stage.phase is not None else None
+        if close is not None:
+            yield Violation(
+                loaded.locate_value(stage, "phase"),
+                f"journey '{journey.id}' has no stage with phase {phases}; stage '{stage.id}' has phase "
+                f"'{stage.phase}', which nearly matches '{close}'",
+                hint=f"write `phase: {close}` if the stage is after the purchase",
+            )
+            return
     yield Violation(
         loaded.locate(journey, "stages"),
         f"journey '{journey.id}' has no stage with phase {phases}; map what happens after the purchase",

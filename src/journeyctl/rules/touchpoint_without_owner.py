@@ -4,6 +4,9 @@ Why it matters: touchpoints are where pain points happen and where fixes
 land. Without an owner team, a pain point on the touchpoint has nobody to go
 to, and changes to it go unreviewed. One rule per kind of entity (see
 `pain-point-without-owner`) so each can be configured on its own.
+Touchpoints that nobody in the organisation runs on purpose (`ownership:
+earned`, such as word of mouth or a review site, or `ownership: third-party`,
+such as a partner's service) are left alone.
 
 Options: none.
 
@@ -35,6 +38,7 @@ stages:
     name: Checkout
     touchpoints:
       - { id: checkout-page, name: Checkout page, channel: web, owner: web-team }
+      - { id: friends-tips, name: Tips from friends, channel: web, ownership: earned }
 ```
 """
 
@@ -59,7 +63,7 @@ class Options(RuleOptions):
 
 def check(loaded: LoadedMap, options: Options) -> Iterator[Violation]:
     for _, touchpoint in loaded.journey.iter_touchpoints():
-        if not touchpoint.owner:
+        if not touchpoint.owner and touchpoint.needs_owner:
             yield Violation(
                 loaded.locate(touchpoint),
                 f"touchpoint '{touchpoint.id}' has no owner; name the team that runs it",

@@ -2,7 +2,8 @@
 
 Why it matters: an emotional low is the map's loudest signal, and it needs a
 cause the team can work on. A low is explained by a pain point whose `step` is
-that step, or whose `touchpoint` is one of the touchpoints the step uses.
+that step, or whose `touchpoint` is one of the touchpoints the step uses. On
+a step with a score per persona (`emotions`) the lowest score counts.
 Without one the low is an observation nobody will act on, or the score is
 wrong.
 
@@ -80,13 +81,19 @@ def check(loaded: LoadedMap, options: Options) -> Iterator[Violation]:
         if pain_point.touchpoint is not None:
             painful_touchpoints.add(pain_point.touchpoint)
     for _, step in journey.iter_steps():
-        if step.emotion is None or step.emotion > options.max_emotion:
+        lowest = step.lowest_emotion if step.emotions else step.emotion
+        if lowest is None or lowest > options.max_emotion:
             continue
         if step.id in explained_steps or any(ref in painful_touchpoints for ref in step.touchpoints):
             continue
+        if step.emotion is not None and step.emotion == lowest:
+            where, whose = loaded.locate(step, "emotion"), ""
+        else:
+            persona = next(ident for ident, score in step.emotions.items() if score == lowest)
+            where, whose = loaded.locate_key(step, "emotions", persona), f" for persona '{persona}'"
         yield Violation(
-            loaded.locate(step, "emotion"),
-            f"step '{step.id}' has emotion {format_emotion(step.emotion)} but no pain point explains it; "
+            where,
+            f"step '{step.id}' has emotion {format_emotion(lowest)}{whose} but no pain point explains it; "
             "record what hurts here",
             hint=f"add a pain point with `step: {step.id}` or on one of the step's touchpoints",
         )

@@ -1,12 +1,12 @@
-"""A persona that no step names: defined in the map, never seen on their own in the journey.
+"""A persona who takes no step: defined in the map, never seen in the journey.
 
-Why it matters: listing a persona says "this journey is theirs". Once a map
-tells its personas apart (some step names a `persona`), a persona that no step
-names never appears on their own: the map promises a point of view it never
-shows. Steps without `persona` are shared by everyone, so a map where no step
-names a persona (typically a single-persona map) is not checked. Personas that
-come from a shared file (`include`) are not checked either: a shared file
-serves many maps, and each uses only some of its personas.
+Why it matters: listing a persona says "this journey is theirs". A persona
+that takes no step is a point of view the map promises and never shows. A
+step takes the personas it names (`persona`, or each of `personas`), and a
+step that names none is taken by every persona, so a map with such a step
+gives every persona a step and is not reported. Personas that come from a
+shared file (`include`) are not checked: a shared file serves many maps, and
+each uses only some of its personas.
 
 Options: none.
 
@@ -40,7 +40,7 @@ stages:
     name: Setup
     steps:
       - { id: connects-sso, action: Connects single sign-on, persona: admin }
-      - { id: approves, action: Approves the purchase, persona: buyer }
+      - { id: approves, action: Approves the purchase together, personas: [admin, buyer] }
 ```
 """
 
@@ -66,15 +66,21 @@ class Options(RuleOptions):
 
 def check(loaded: LoadedMap, options: Options) -> Iterator[Violation]:
     journey = loaded.journey
-    named = {step.persona for _, step in journey.iter_steps() if step.persona is not None}
-    if not named:
-        # The map does not tell personas apart: every step is everyone's.
-        return
+    named: set[str] = set()
+    steps = 0
+    for _, step in journey.iter_steps():
+        steps += 1
+        if not step.persona_ids:
+            # A step that names nobody is every persona's: each of them takes a step.
+            return
+        named.update(step.persona_ids)
+    if not steps:
+        return  # a map without steps is stage-without-steps' finding, not a persona's
     for persona in journey.personas:
         if persona.id not in named and is_local(loaded, persona):
             yield Violation(
                 loaded.locate(persona),
                 f"persona '{persona.id}' takes no step of their own; "
                 "name them on the steps they take, or remove them",
-                hint=f"set `persona: {persona.id}` on the steps they take",
+                hint=f"name them on their steps (`persona: {persona.id}`, or in `personas`)",
             )
