@@ -72,7 +72,10 @@ def _normalise(action: str) -> str:
 def check(loaded: LoadedMap, options: Options) -> Iterator[Violation]:
     first: dict[tuple[tuple[str, ...], str], Step] = {}
     for _, step in loaded.journey.iter_steps():
-        personas = (step.persona,) if step.persona is not None else tuple(sorted(step.personas))
+        if step.persona is not None:
+            personas: tuple[str, ...] = (step.persona,)
+        else:
+            personas = tuple(sorted(step.personas)) if step.personas else ()
         key = (personas, _normalise(step.action))
         earlier = first.setdefault(key, step)
         if earlier is step:
