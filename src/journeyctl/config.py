@@ -571,7 +571,7 @@ def _rule_settings(
     """The ``rules`` table: configured severity and (validated) options, by code."""
     from pydantic import ValidationError
 
-    from journeyctl.lint.api import SEVERITIES
+    from journeyctl.lint.findings import SEVERITIES
     from journeyctl.lint.registry import INVALID_MAP, options_error_messages
 
     severities: dict[str, Severity] = {}

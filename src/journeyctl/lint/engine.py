@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from journeyctl.config import ConfigResolver, LintConfig
 from journeyctl.errors import JourneyError, LoadError, MapInvalid, PluginFailure
-from journeyctl.lint.api import Finding
+from journeyctl.lint.findings import Finding
 from journeyctl.lint.registry import INVALID_MAP, UNUSED_SUPPRESSION
 from journeyctl.location import Location
 from journeyctl.yamlsource import DEFAULT_MAX_FILE_SIZE

@@ -18,7 +18,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, cast
 
 from journeyctl.errors import ConfigError
-from journeyctl.lint.api import SEVERITIES, Severity
+from journeyctl.lint.findings import SEVERITIES, Severity
 
 if TYPE_CHECKING:
     from journeyctl.lint.api import RuleOptions, Violation
