@@ -414,6 +414,22 @@ def lint(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line on stderr.")] = False,
     stdin_filename: StdinFilename = None,
     no_ignore: NoIgnore = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache", help="Lint every file afresh, and keep nothing (env JOURNEYCTL_NO_CACHE=1)."
+        ),
+    ] = False,
+    cache_dir: Annotated[
+        str | None,
+        typer.Option(
+            "--cache-dir",
+            metavar="DIR",
+            help="Where to keep the findings of unchanged files (default: $JOURNEYCTL_CACHE_DIR, "
+            "else $XDG_CACHE_HOME/journeyctl, else ~/.cache/journeyctl).",
+            show_default=False,
+        ),
+    ] = None,
     debug: Debug = False,
 ) -> None:
     """Find the gaps in journey maps: missing touchpoints, unowned pain points, stale maps...
@@ -444,6 +460,8 @@ def lint(
         quiet=quiet,
         stdin_filename=stdin_filename,
         no_ignore=no_ignore,
+        cache=not no_cache,
+        cache_dir=cache_dir,
     )
     raise typer.Exit(run_lint(options))
 

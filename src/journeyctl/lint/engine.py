@@ -21,6 +21,7 @@ from journeyctl.location import Location
 from journeyctl.yamlsource import DEFAULT_MAX_FILE_SIZE
 
 if TYPE_CHECKING:
+    from journeyctl.lint.cache import CachedScopes
     from journeyctl.loader import LoadedMap
     from journeyctl.walk import Candidate
 
@@ -34,13 +35,20 @@ class RuleCrashed(Exception):
 
 @dataclass
 class FileReport:
-    """What linting one file gave: its findings, or that it is not a journey map."""
+    """What linting one file gave: its findings, or that it is not a journey map.
+
+    For the lint cache: ``includes`` are the shared files the map pulled in,
+    each with a checksum of the text read; a report of a file that did not load
+    is not ``cacheable`` (what failed may be an include that does not exist yet).
+    """
 
     path: str
     findings: list[Finding] = field(default_factory=list)
     skipped: bool = False
     #: The ``fail-on`` of the file's own configuration (files may be governed by different ones).
     fail_on: str = "warning"
+    includes: tuple[tuple[str, str], ...] = ()
+    cacheable: bool = True
 
 
 def finding_key(finding: Finding) -> tuple[str, int, int, str, str]:
@@ -198,10 +206,23 @@ def _lint_candidate(
             return FileReport(path)
         loaded = load_bytes(data, path, max_size=max_size)
     except MapInvalid as exc:
-        return FileReport(path, sort_findings(invalid_map_findings(path, exc.errors)))
+        return FileReport(path, sort_findings(invalid_map_findings(path, exc.errors)), cacheable=False)
     except LoadError as exc:
-        return FileReport(path, invalid_map_findings(path, [exc]))
-    return FileReport(path, lint_map(loaded, config))
+        return FileReport(path, invalid_map_findings(path, [exc]), cacheable=False)
+    return FileReport(path, lint_map(loaded, config), includes=included_files(loaded))
+
+
+def included_files(loaded: LoadedMap) -> tuple[tuple[str, str], ...]:
+    """The shared files a map included: (absolute path, checksum of the text that was read)."""
+    import os
+
+    from journeyctl.lint.cache import digest_text
+
+    return tuple(
+        (os.path.abspath(path), digest_text(source.text))
+        for path, source in loaded.sources.items()
+        if path != loaded.path
+    )
 
 
 @dataclass(frozen=True)
@@ -238,7 +259,7 @@ def _item_path(item: tuple[Candidate, int]) -> str:
 
 def discover_candidates(
     paths: Sequence[str],
-    config: LintConfig | ConfigResolver | None = None,
+    config: LintConfig | ConfigResolver | CachedScopes | None = None,
     *,
     force_exclude: bool = False,
     stdin_filename: str | None = None,
@@ -247,16 +268,19 @@ def discover_candidates(
     """Files to lint under ``paths``, without those their configuration excludes.
 
     Each walked file or directory is judged by the configuration of the
-    directory it is in (``config`` may be one configuration for every file, or
-    a resolver that finds each file's own); files named on the command line,
-    standard input among them, are judged only with ``force_exclude``.
+    directory it is in (``config`` may be one configuration for every file, a
+    resolver that finds each file's own, or the lint cache's record of what each
+    configuration excludes); files named on the command line, standard input
+    among them, are judged only with ``force_exclude``.
     """
     import dataclasses
     import os
 
     from journeyctl.walk import discover
 
-    resolver = _resolver(config)
+    resolver: ConfigResolver | CachedScopes = (
+        _resolver(config) if config is None or isinstance(config, LintConfig) else config
+    )
 
     def excluded(path: str) -> bool:
         return resolver.for_path(path).is_excluded(path)
