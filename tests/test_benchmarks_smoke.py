@@ -70,6 +70,16 @@ def test_default_shape_has_the_documented_size(tmp_path: Path) -> None:
     assert all(3 <= len(stage.steps) <= 5 for stage in journey.stages)
 
 
+def test_large_maps_lint_clean(tmp_path: Path) -> None:
+    """A large map runs out of distinct actions; the generator says where a repeat happens."""
+    from journeyctl.lint.engine import lint_map
+
+    manifest = make(tmp_path, "--maps", "1", "--stages", "200", "--steps", "5")
+    loaded = load_file(tmp_path / manifest["files"][0])
+    assert len(list(loaded.journey.iter_steps())) == 1000
+    assert [f for f in lint_map(loaded) if f.name != "stale-map"] == []
+
+
 def test_mutated_large_map_differs_by_scattered_edits(tmp_path: Path) -> None:
     manifest = make(tmp_path / "large", "--maps", "1", "--stages", "30", "--steps", "5")
     original = tmp_path / "large" / manifest["files"][0]
