@@ -15,6 +15,7 @@ import textwrap
 from typing import Any
 
 import pytest
+import typer
 from typer._click import Context
 from typer._click.exceptions import BadParameter
 from typer._coercion import build_runtime_param
@@ -31,6 +32,7 @@ SAMPLES: dict[str, list[Any]] = {
     "bool": [True, False, "true", "0", "yes"],
     "int": ["3", "0", "007", "1", "-1", "+2", " 4", "x", "", "1.5", "١٢", 5, 0],
     "list[str]": [(), ("a",), ("a", "b,c"), ["x"]],
+    "Path": ["out.json", "", "-", "a b/", "/", "no/such/dir/x", "."],
 }
 
 
@@ -72,11 +74,25 @@ def test_every_parameter_of_lint_and_validate_is_converted_without_pydantic() ->
         assert all(isinstance(p._runtime_param, PlainParam) for p in subcommand.params), name
 
 
-def test_install_leaves_other_annotations_to_typer() -> None:
+def test_every_parameter_of_journeyctls_commands_is_converted_without_pydantic() -> None:
     group = get_command(app)
     install(group)
-    schema_output = next(p for p in group.commands["schema"].params if p.name == "output")  # type: ignore[attr-defined]
-    assert schema_output._runtime_param is None  # a Path: typer's own conversion, built when used
+    for name in COMMANDS:
+        for param in group.commands[name].params:  # type: ignore[attr-defined]
+            assert isinstance(param._runtime_param, PlainParam), (name, param.name)
+
+
+def test_install_leaves_other_annotations_to_typer() -> None:
+    other = typer.Typer()
+
+    @other.command()
+    def pick(level: float = 0.5, when: typer.FileText | None = None) -> None:
+        """A command with annotations cliparams does not know."""
+
+    command = get_command(other)
+    install(command)
+    left = {p.name: p._runtime_param for p in command.params if p.name in ("level", "when")}
+    assert left == {"level": None, "when": None}
 
 
 def _run(command: Any, args: list[str]) -> tuple[int | str | None, str, str]:

@@ -4,8 +4,9 @@ typer (0.29) converts each parameter's value through a pydantic ``TypeAdapter``
 that it builds when the command runs: for ``journeyctl lint`` that is 15
 adapters and the import of pydantic, ~50 ms, which a cached lint of one map
 (~50 ms in all) would otherwise pay for nothing. journeyctl's commands declare
-plain types (``str``, ``bool``, ``int`` with bounds, lists of ``str``), whose
-conversion is the identity on what click hands over; ``install`` gives typer's
+plain types (``str``, ``bool``, ``int`` with bounds, lists of ``str``, ``Path``),
+whose conversion is the identity on what click hands over (``Path(value)`` then
+typer's own checks, for a path); ``install`` gives typer's
 own parameters that conversion. Anything else, and any value it does not
 recognise (a bound not met, a number with a sign), goes to typer's adapter as
 before, so typer stays the one definition of the CLI and its error messages.
@@ -17,6 +18,7 @@ shape, ``install`` does nothing and typer converts everything itself.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 try:
@@ -37,6 +39,13 @@ if RuntimeParam is not None:
         descriptor: TypeDescriptor
 
         def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            if self.descriptor.annotation is Path and type(value) is str:
+                # typer's own checks (exists, file_okay, ...) on the value pydantic would make:
+                # its Path validation of a str is Path(str).
+                from typer._param_types import coerce_cli_path
+
+                info = self.descriptor.parameter_info
+                return coerce_cli_path(Path(value), info, path_type=Path, param=param, ctx=ctx)
             converted = _plain_value(self.descriptor, value)
             if converted is not _UNHANDLED:
                 return converted
@@ -70,6 +79,8 @@ def handles(descriptor: Any) -> bool:
         return False
     if descriptor.annotation is int and getattr(info, "clamp", False):
         return False
+    if descriptor.annotation is Path:
+        return getattr(info, "path_type", None) in (None, Path)
     return descriptor.annotation in (str, bool, int) or descriptor.annotation == list[str]
 
 
