@@ -127,14 +127,29 @@ def test_quick_run_reports_every_row(tmp_path: Path) -> None:
     expected = {
         "version", "yamllint-version", "compose-corpus",
         "validate-one", "validate-corpus-serial", "validate-corpus",
-        "lint-one", "yamllint-one", "cjs-one", "lint-corpus-serial", "lint-corpus",
+        "lint-one", "lint-one-cached", "yamllint-one", "cjs-one",
+        "lint-small-serial", "lint-small", "yamllint-small",
+        "lint-corpus-serial", "lint-corpus", "lint-corpus-cached",
         "yamllint-corpus", "cjs-corpus",
         *(f"render-{tag}-{fmt}" for tag in TAGS for fmt in FORMATS),
-        "mmdc-one", "mmdc-large", "diff-large", "deepdiff-large",
+        "mmdc-one", "mmdc-large", "render-huge-html", "diff-large", "diff-huge", "deepdiff-large",
         "fmt-one", "yamlfix-one", "fmt-subset-serial", "fmt-subset", "yamlfix-subset",
         "lint-worst-suppressions", "render-worst-word-dot", "render-worst-word-svg",
     }  # fmt: skip
     assert set(results) == expected
+    # Each row says what it printed: the corpus's known findings, from the cache too.
+    manifest = json.loads((tmp_path / "bench" / "quick" / "corpus-20" / "MANIFEST.json").read_text())
+    assert manifest["maps_with_defects"] > 0
+    if results["lint-corpus"]["status"] == "ok":
+        printed = results["lint-corpus"]["printed"]
+        assert printed.endswith(" findings") and int(printed.split()[0]) >= manifest["maps_with_defects"]
+        assert results["lint-corpus-serial"]["printed"] == printed
+        assert results["lint-corpus-cached"]["printed"] == printed
+        assert results["lint-one"]["printed"] == results["lint-one-cached"]["printed"] == "0 findings"
+    if results["diff-huge"]["status"] == "ok":
+        assert int(results["diff-huge"]["printed"].split()[0]) > int(
+            results["diff-large"]["printed"].split()[0]
+        )
 
     journeyctl = str(Path(sys.executable).parent / "journeyctl")
     help_text = subprocess.run([journeyctl, "--help"], capture_output=True, text=True, check=True).stdout
