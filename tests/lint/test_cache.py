@@ -383,3 +383,26 @@ def test_each_directory_is_judged_by_its_own_configuration(project: Path, lint: 
     for f in formats:
         assert lint("maps", "-f", f) == expected[f]
     assert lint.last_hits == CACHEABLE
+
+
+def test_file_names_that_are_not_utf8_are_cached_as_they_are(project: Path, lint: Lint) -> None:
+    """A name with bytes that are not UTF-8 (a surrogate escape in Python) is a key like any other."""
+    odd = os.fsdecode(b"maps/caf\xe9-\xff.yaml")
+    shutil.copyfile(project / "maps" / "two-gaps.yaml", odd)
+    expected = lint("maps", "-f", "json", "--no-cache")
+    assert lint("maps", "-f", "json") == expected
+    assert lint("maps", "-f", "json") == expected
+    assert lint.last_hits == CACHEABLE + 1
+
+
+@pytest.mark.parametrize("kind", ["directory", "fifo"])
+def test_a_configuration_that_is_no_regular_file_is_refused_not_read(
+    project: Path, lint: Lint, kind: str
+) -> None:
+    target = project / "odd.yaml"
+    if kind == "directory":
+        target.mkdir()
+    else:
+        os.mkfifo(target)
+    code, _, err = lint("maps", "--config", "odd.yaml")  # returns at once: nothing blocks on the FIFO
+    assert code == 2 and "odd.yaml" in err and "cannot read configuration file" in err

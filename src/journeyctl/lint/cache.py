@@ -81,6 +81,34 @@ def file_text_digest(data: bytes) -> str:
     return digest_bytes(data[3:] if data.startswith(_BOM) else data)
 
 
+def read_regular_file(path: str | Path, max_size: int | None) -> bytes | None:
+    """A regular file's bytes, or None: unreadable, not a regular file, or over ``max_size``.
+
+    As the loader reads files: a FIFO would block and a device may never end, so
+    the file is opened without blocking and what was opened is checked (not
+    what the name pointed at before) before anything is read. The engine or the
+    configuration reader then reports what is wrong with it.
+    """
+    import stat
+
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except (OSError, ValueError):
+        return None
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            return None
+        if max_size is not None and status.st_size > max_size:
+            return None
+        with open(descriptor, "rb", closefd=False) as handle:
+            return handle.read()
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+
+
 def disabled_by_environment() -> bool:
     return os.environ.get("JOURNEYCTL_NO_CACHE", "") not in ("", "0")
 
@@ -236,7 +264,8 @@ class LintCache:
     # --- entries on disk ------------------------------------------------------------------
 
     def _entry_path(self, kind: str, name: str) -> Path:
-        digest = digest_bytes(f"{self.key}\0{kind}\0{name}".encode())
+        # File names may hold bytes that are not UTF-8 (surrogate escapes): keep them as they are.
+        digest = digest_bytes(f"{self.key}\0{kind}\0{name}".encode("utf-8", "surrogatepass"))
         return self._root / kind / digest[:2] / f"{digest}.json"
 
     def _read(self, kind: str, name: str) -> dict[str, Any] | None:
@@ -262,7 +291,8 @@ class LintCache:
         import tempfile
 
         entry = {"key": self.key, "name": name, **entry}
-        body = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        # ASCII with escapes: names and messages may hold surrogate escapes, which JSON keeps.
+        body = json.dumps(entry, separators=(",", ":")).encode("ascii")
         target = self._entry_path(kind, name)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -315,28 +345,7 @@ class LintCache:
         return self._text_digests[path]
 
     def _read_file(self, path: str) -> bytes | None:
-        """A regular file's bytes, or None: unreadable, not a regular file, or over the size cap.
-
-        The engine then reads it the way it reads every file, and reports what is wrong.
-        """
-        import stat
-
-        try:
-            # Non-blocking, so that opening a FIFO returns at once (reading a regular file is
-            # unaffected); what was opened is then checked, not what the name pointed at before.
-            descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        except (OSError, ValueError):
-            return None
-        with open(descriptor, "rb") as handle:
-            try:
-                status = os.fstat(descriptor)
-                if not stat.S_ISREG(status.st_mode):
-                    return None
-                if self.max_size is not None and status.st_size > self.max_size:
-                    return None
-                return handle.read()
-            except OSError:
-                return None
+        return read_regular_file(path, self.max_size)
 
     def _candidate_bytes(self, candidate: Candidate) -> bytes | None:
         # Standard input was read already (an editor's unsaved buffer): never the file of that name.
@@ -444,10 +453,12 @@ class CachedScopes:
             if found is None:
                 identity = "defaults"
             else:
-                try:
-                    identity = f"{found}\0{digest_bytes(found.read_bytes())}"
-                except OSError:
-                    identity = f"{found}\0unreadable"  # the resolver will say what is wrong
+                from journeyctl.config import MAX_CONFIG_SIZE
+
+                data = read_regular_file(found, MAX_CONFIG_SIZE)
+                # Unreadable: never a cached scope (none is kept for a configuration that fails),
+                # so the resolver reads it and says what is wrong.
+                identity = f"{found}\0{digest_bytes(data) if data is not None else 'unreadable'}"
             self._identity_of[found] = identity
         return identity
 
