@@ -256,22 +256,21 @@ class LintCache:
         #: name of its configuration), what to store once they are linted.
         self._pending: dict[str, tuple[Candidate, str, str]] = {}
         self._text_digests: dict[str, str | None] = {}
-
-    @property
-    def _root(self) -> Path:
-        return self.directory / f"lint-v{CACHE_FORMAT}"
+        # Plain strings, not pathlib: a thousand lookups a run.
+        self._root = os.path.join(os.fspath(directory), f"lint-v{CACHE_FORMAT}")
 
     # --- entries on disk ------------------------------------------------------------------
 
-    def _entry_path(self, kind: str, name: str) -> Path:
+    def _entry_path(self, kind: str, name: str) -> str:
         # File names may hold bytes that are not UTF-8 (surrogate escapes): keep them as they are.
         digest = digest_bytes(f"{self.key}\0{kind}\0{name}".encode("utf-8", "surrogatepass"))
-        return self._root / kind / digest[:2] / f"{digest}.json"
+        return os.path.join(self._root, kind, digest[:2], f"{digest}.json")
 
     def _read(self, kind: str, name: str) -> dict[str, Any] | None:
         """An entry's body, or None when it is missing, corrupt or about something else."""
         try:
-            raw = self._entry_path(kind, name).read_bytes()
+            with open(self._entry_path(kind, name), "rb") as handle:
+                raw = handle.read()
         except OSError:
             return None
         checksum, _, body = raw.partition(b"\n")
@@ -295,10 +294,10 @@ class LintCache:
         body = json.dumps(entry, separators=(",", ":")).encode("ascii")
         target = self._entry_path(kind, name)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
             # No fsync: a torn entry fails its checksum and is ignored, which is all
             # a cache needs, and a thousand fsyncs would cost more than the lint.
-            fd, temporary = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=target.parent)
+            fd, temporary = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=os.path.dirname(target))
             try:
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(digest_bytes(body).encode("ascii") + b"\n" + body)
@@ -428,6 +427,8 @@ class CachedScopes:
         self._file_of: dict[str, Path | None] = {}
         self._identity_of: dict[Path | None, str] = {}
         self._scopes: dict[str, LintScope] = {}
+        #: (identity, scope) by directory as given: the one lookup most files need.
+        self._by_directory: dict[str, tuple[str, LintScope]] = {}
         #: Each configuration in the order it was first needed, with a directory it governs
         #: (the resolver gives its configurations out in that order too).
         self.order: list[tuple[str, str]] = []
@@ -462,7 +463,10 @@ class CachedScopes:
             self._identity_of[found] = identity
         return identity
 
-    def for_directory(self, directory: str) -> LintScope:
+    def identity_and_scope(self, directory: str) -> tuple[str, LintScope]:
+        known = self._by_directory.get(directory)
+        if known is not None:
+            return known
         identity = self.identity(directory)
         scope = self._scopes.get(identity)
         if scope is None:
@@ -472,7 +476,11 @@ class CachedScopes:
                 self.cache.store_scope(identity, scope)
             self._scopes[identity] = scope
             self.order.append((identity, directory))
-        return scope
+        self._by_directory[directory] = (identity, scope)
+        return identity, scope
+
+    def for_directory(self, directory: str) -> LintScope:
+        return self.identity_and_scope(directory)[1]
 
     def for_path(self, path: str) -> LintScope:
         """The scope of the file at ``path`` (the configuration found from its directory upward)."""
@@ -486,9 +494,8 @@ def split(
     hits: dict[int, FileReport] = {}
     misses: list[Candidate] = []
     for index, candidate in enumerate(candidates):
-        scope = scopes.for_path(candidate.path)
-        directory = os.path.dirname(candidate.path) or "."
-        report = cache.lookup(candidate, scope, scopes.identity(directory))
+        identity, scope = scopes.identity_and_scope(os.path.dirname(candidate.path) or ".")
+        report = cache.lookup(candidate, scope, identity)
         if report is None:
             misses.append(candidate)
         else:
