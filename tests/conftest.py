@@ -13,6 +13,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
+# Tests lint the same maps under changing conditions (a replaced clock, edited
+# rules); the lint cache would carry findings between them. The cache's own
+# tests turn it back on, in a directory of their own (tests/lint/test_cache.py).
+os.environ["JOURNEYCTL_NO_CACHE"] = "1"
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(

@@ -70,6 +70,16 @@ def test_default_shape_has_the_documented_size(tmp_path: Path) -> None:
     assert all(3 <= len(stage.steps) <= 5 for stage in journey.stages)
 
 
+def test_large_maps_lint_clean(tmp_path: Path) -> None:
+    """A large map runs out of distinct actions; the generator says where a repeat happens."""
+    from journeyctl.lint.engine import lint_map
+
+    manifest = make(tmp_path, "--maps", "1", "--stages", "200", "--steps", "5")
+    loaded = load_file(tmp_path / manifest["files"][0])
+    assert len(list(loaded.journey.iter_steps())) == 1000
+    assert [f for f in lint_map(loaded) if f.name != "stale-map"] == []
+
+
 def test_mutated_large_map_differs_by_scattered_edits(tmp_path: Path) -> None:
     manifest = make(tmp_path / "large", "--maps", "1", "--stages", "30", "--steps", "5")
     original = tmp_path / "large" / manifest["files"][0]
@@ -117,14 +127,29 @@ def test_quick_run_reports_every_row(tmp_path: Path) -> None:
     expected = {
         "version", "yamllint-version", "compose-corpus",
         "validate-one", "validate-corpus-serial", "validate-corpus",
-        "lint-one", "yamllint-one", "cjs-one", "lint-corpus-serial", "lint-corpus",
+        "lint-one", "lint-one-cached", "yamllint-one", "cjs-one",
+        "lint-small-serial", "lint-small", "yamllint-small",
+        "lint-corpus-serial", "lint-corpus", "lint-corpus-cached",
         "yamllint-corpus", "cjs-corpus",
         *(f"render-{tag}-{fmt}" for tag in TAGS for fmt in FORMATS),
-        "mmdc-one", "mmdc-large", "diff-large", "deepdiff-large",
+        "mmdc-one", "mmdc-large", "render-huge-html", "diff-large", "diff-huge", "deepdiff-large",
         "fmt-one", "yamlfix-one", "fmt-subset-serial", "fmt-subset", "yamlfix-subset",
         "lint-worst-suppressions", "render-worst-word-dot", "render-worst-word-svg",
     }  # fmt: skip
     assert set(results) == expected
+    # Each row says what it printed: the corpus's known findings, from the cache too.
+    manifest = json.loads((tmp_path / "bench" / "quick" / "corpus-20" / "MANIFEST.json").read_text())
+    assert manifest["maps_with_defects"] > 0
+    if results["lint-corpus"]["status"] == "ok":
+        printed = results["lint-corpus"]["printed"]
+        assert printed.endswith(" findings") and int(printed.split()[0]) >= manifest["maps_with_defects"]
+        assert results["lint-corpus-serial"]["printed"] == printed
+        assert results["lint-corpus-cached"]["printed"] == printed
+        assert results["lint-one"]["printed"] == results["lint-one-cached"]["printed"] == "0 findings"
+    if results["diff-huge"]["status"] == "ok":
+        assert int(results["diff-huge"]["printed"].split()[0]) > int(
+            results["diff-large"]["printed"].split()[0]
+        )
 
     journeyctl = str(Path(sys.executable).parent / "journeyctl")
     help_text = subprocess.run([journeyctl, "--help"], capture_output=True, text=True, check=True).stdout

@@ -1,5 +1,5 @@
 """Run journeyctl as ``python -m journeyctl``."""
 
-from journeyctl.entry import main
+from journeyctl.entry import console_main
 
-raise SystemExit(main())
+console_main()

@@ -12,21 +12,15 @@ from __future__ import annotations
 
 import functools
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from journeyctl import __version__
+from journeyctl.cachedir import cache_directory
 
 if TYPE_CHECKING:
     import jinja2
 
-
-def cache_directory() -> Path:
-    explicit = os.environ.get("JOURNEYCTL_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "journeyctl"
+__all__ = ["bytecode_cache", "cache_directory"]
 
 
 @functools.cache

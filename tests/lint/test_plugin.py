@@ -177,3 +177,25 @@ def test_without_the_plugin_its_code_is_unknown(tmp_path: Path) -> None:
     result = journeyctl(tmp_path / "empty-site", tmp_path, "lint", "car.yaml", "--select", "ACME101")
     assert result.returncode == 2
     assert "unknown rule code, code prefix or name 'ACME101'" in result.stderr
+
+
+def test_declarations_are_found_by_looking_at_directories(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cheap scan that spares a plugin-less run importlib.metadata finds what it would find."""
+    from journeyctl.lint.registry import plugin_declarations
+
+    declares = tmp_path / "acme_rules-2.0.dist-info"
+    declares.mkdir()
+    (declares / "entry_points.txt").write_text('[journeyctl.rules]\nACME1 = "acme_rules.one"\n')
+    other = tmp_path / "other-1.0.dist-info"
+    other.mkdir()
+    (other / "entry_points.txt").write_text("[console_scripts]\nother = other:main\n")
+    monkeypatch.setattr(sys, "path", [str(tmp_path), str(tmp_path / "missing")])
+    assert plugin_declarations() == [(str(declares), (declares / "entry_points.txt").read_bytes())]
+    monkeypatch.setattr(sys, "path", [str(tmp_path / "missing")])
+    assert plugin_declarations() == []
+    archive = tmp_path / "bundle.zip"
+    archive.write_bytes(b"PK\x05\x06" + bytes(18))
+    monkeypatch.setattr(sys, "path", [str(archive)])
+    assert plugin_declarations() is None  # a zip may hold distributions: ask importlib.metadata

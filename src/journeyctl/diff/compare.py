@@ -970,6 +970,18 @@ def diff_maps(
     ``renamed`` says the file moved between the versions (two unrelated files
     compared with each other are not a rename).
     """
+    from journeyctl.loader import paused_gc
+
+    # Comparing makes no reference cycles, but the collector would walk both live maps
+    # again and again (more often the larger they are): twice the time of the comparison
+    # on a 2,000-stage pair.
+    with paused_gc():
+        return _diff_maps(old, new, old_path, new_path, renamed=renamed)
+
+
+def _diff_maps(
+    old: Journey | None, new: Journey | None, old_path: str | None, new_path: str | None, *, renamed: bool
+) -> MapDiff:
     current = new if new is not None else old
     assert current is not None, "a map diff needs at least one side"
     result = MapDiff(

@@ -14,15 +14,13 @@ the ``journeyctl.rules`` entry-point group) with:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict
 
-from journeyctl.location import Location
+# The values are defined without pydantic (see findings.py) and re-exported here,
+# where rule authors look for them.
+from journeyctl.lint.findings import SEVERITIES, Finding, Severity, Violation
 
-Severity = Literal["error", "warning", "info"]
-SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+__all__ = ["SEVERITIES", "Finding", "RuleOptions", "Severity", "Violation"]
 
 
 class RuleOptions(BaseModel):
@@ -39,24 +37,3 @@ class RuleOptions(BaseModel):
         # default options are created with model_construct, saving start-up time.
         defer_build=True,
     )
-
-
-@dataclass(frozen=True)
-class Violation:
-    """What a rule reports: where, what, and optionally how to fix it."""
-
-    location: Location
-    message: str
-    hint: str | None = None
-
-
-@dataclass(frozen=True, order=True)
-class Finding:
-    """A violation with its rule's identity and the configured severity; sorts by position."""
-
-    location: Location
-    code: str
-    name: str
-    severity: Severity
-    message: str
-    hint: str | None = None

@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from journeyctl.errors import UsageError
 from journeyctl.terminal import make_console, wants_color
+
+if TYPE_CHECKING:
+    from journeyctl.config import ConfigResolver, Overrides
+    from journeyctl.lint.cache import CachedScopes, LintCache
+    from journeyctl.lint.engine import FileReport
+    from journeyctl.walk import Candidate
 
 #: Show a progress bar (on a terminal) from this many files on.
 PROGRESS_THRESHOLD = 200
@@ -47,6 +53,9 @@ class LintOptions:
     stdin_filename: str | None = None
     #: Walk directories without honouring .gitignore files.
     no_ignore: bool = False
+    #: Reuse and keep findings of unchanged files (see lint/cache.py).
+    cache: bool = True
+    cache_dir: str | None = None
 
 
 def print_styled(lines: Sequence[Sequence[tuple[str, str]]], color: str) -> None:
@@ -63,10 +72,9 @@ def print_styled(lines: Sequence[Sequence[tuple[str, str]]], color: str) -> None
 
 def run_lint(options: LintOptions) -> int:
     """Lint, print the report, return the exit code (0 or 1)."""
-    from journeyctl.config import ConfigResolver, Overrides, fails
-    from journeyctl.lint.engine import discover_candidates, lint_paths
-    from journeyctl.lint.formats import FORMATS, make_report, render, text_lines
-    from journeyctl.lint.registry import get_registry
+    from journeyctl.config import Overrides, fails
+    from journeyctl.lint.engine import discover_candidates
+    from journeyctl.lint.formats import FORMATS
 
     if options.format not in FORMATS:
         raise UsageError(f"unknown format {options.format!r}; choose one of {', '.join(FORMATS)}")
@@ -81,29 +89,32 @@ def run_lint(options: LintOptions) -> int:
         exclude=options.exclude,
         fail_on=options.fail_on,
     )
-    # Each file is linted with the configuration found from its own directory upward.
-    resolver = ConfigResolver(overrides, config_path=options.config, isolated=options.isolated)
+    # Each file is linted with the configuration found from its own directory upward. Building
+    # one imports every rule and pydantic, so it waits until something needs it: a file to lint,
+    # SARIF's rule metadata, or a configuration the cache has not seen (see lint/cache.py).
+    resolver = _Resolver(overrides, options)
+    cache = _open_cache(options, overrides)
+    scopes = None
+    if cache is not None:
+        from journeyctl.lint.cache import CachedScopes
+
+        scopes = CachedScopes(cache, resolver.get, config_path=options.config, isolated=options.isolated)
     paths = options.paths if options.paths or options.stdin_filename is not None else ["."]
     candidates = discover_candidates(
         paths,
-        resolver,
+        scopes if scopes is not None else resolver.get(),
         force_exclude=options.force_exclude,
         stdin_filename=options.stdin_filename,
         respect_gitignore=not options.no_ignore,
     )
     to_file = options.output_file is not None and options.output_file != "-"
     if to_file:
-        sources = {resolver.for_path(c.path).source for c in candidates}
-        config_files = sorted(source for source in sources if source is not None)
-        _check_output_file(str(options.output_file), [c.path for c in candidates], config_files)
-    reports = lint_paths(
-        paths,
-        resolver,
-        jobs=options.jobs,
-        max_size=options.max_size,
-        skip_non_maps=options.skip_non_maps,
-        candidates=candidates,
-    )
+        _check_output_file(
+            str(options.output_file),
+            [c.path for c in candidates],
+            _config_files(candidates, resolver, scopes),
+        )
+    reports = _reports(candidates, cache, scopes, resolver, options)
     findings = []
     files: list[str] = []
     failed = False
@@ -141,25 +152,141 @@ def run_lint(options: LintOptions) -> int:
             + ", ".join(paths)
             + " (a map is a .yaml/.yml file with a top-level 'journeyctl: 1')"
         )
-    configs = resolver.configs() or [resolver.for_directory(".")]
-    report = make_report(findings, files, configs, get_registry(), failed=failed)
+    report = _make_report(findings, files, failed, resolver, scopes, options)
+    _print_report(report, options)
+    return 1 if report.failed else 0
+
+
+class _Resolver:
+    """The run's configuration resolver, made on first use (it builds ``--config``'s at once)."""
+
+    def __init__(self, overrides: Overrides, options: LintOptions) -> None:
+        self.overrides = overrides
+        self.options = options
+        self.built: ConfigResolver | None = None
+
+    def get(self) -> ConfigResolver:
+        if self.built is None:
+            from journeyctl.config import ConfigResolver
+
+            self.built = ConfigResolver(
+                self.overrides, config_path=self.options.config, isolated=self.options.isolated
+            )
+        return self.built
+
+
+def _open_cache(options: LintOptions, overrides: Overrides) -> LintCache | None:
+    """The run's cache, or None when it is turned off."""
+    from pathlib import Path
+
+    from journeyctl.cachedir import cache_directory
+    from journeyctl.lint.cache import LintCache, disabled_by_environment, run_key, today
+
+    if not options.cache or disabled_by_environment():
+        return None
+    key = run_key(
+        overrides,
+        config_option=options.config,
+        isolated=options.isolated,
+        max_size=options.max_size,
+        skip_non_maps=options.skip_non_maps,
+    )
+    directory = Path(options.cache_dir) if options.cache_dir else cache_directory()
+    return LintCache(directory, key, today(), max_size=options.max_size)
+
+
+def _config_files(
+    candidates: Sequence[Candidate], resolver: _Resolver, scopes: CachedScopes | None
+) -> list[str]:
+    """The configuration files governing ``candidates`` (a run never writes over one)."""
+    if scopes is None:
+        sources = {resolver.get().for_path(c.path).source for c in candidates}
+        return sorted(source for source in sources if source is not None)
+    found = {scopes.config_file(os.path.dirname(c.path) or ".") for c in candidates}
+    return sorted(str(path) for path in found if path is not None)
+
+
+def _reports(
+    candidates: Sequence[Candidate],
+    cache: LintCache | None,
+    scopes: CachedScopes | None,
+    resolver: _Resolver,
+    options: LintOptions,
+) -> Iterator[FileReport]:
+    """A report per candidate in discovery order: from the cache, else linted (and then cached)."""
+    from journeyctl.lint.engine import lint_paths
+
+    hits: dict[int, FileReport] = {}
+    misses = list(candidates)
+    if cache is not None and scopes is not None:
+        from journeyctl.lint.cache import split
+
+        hits, misses = split(cache, scopes, candidates)
+    fresh: Iterator[FileReport] = iter(())
+    if misses:
+        fresh = lint_paths(
+            options.paths or ["."],
+            resolver.get(),
+            jobs=options.jobs,
+            max_size=options.max_size,
+            skip_non_maps=options.skip_non_maps,
+            candidates=misses,
+        )
+    if cache is None:
+        yield from fresh
+        return
+    from journeyctl.lint.cache import merge
+
+    yield from merge(len(candidates), hits, fresh, cache)
+
+
+def _make_report(
+    findings: list[Any],
+    files: list[str],
+    failed: bool,
+    resolver: _Resolver,
+    scopes: CachedScopes | None,
+    options: LintOptions,
+) -> Any:
+    """The run's report: with every configuration's rules (SARIF lists them) once any was built."""
+    from journeyctl.lint.formats import LintReport, make_report
+
+    if resolver.built is None and scopes is not None and options.format != "sarif":
+        # Every file came from the cache, and no format but SARIF needs the rules that ran.
+        from journeyctl.lint.engine import sort_findings
+
+        first = scopes.order[0][1] if scopes.order else "."
+        fail_on = scopes.for_directory(first).fail_on
+        return LintReport(sort_findings(findings), files, fail_on, failed_by_file=failed)
+    from journeyctl.lint.registry import get_registry
+
+    real = resolver.get()
+    if scopes is not None:
+        # In the order the configurations were first needed, as the resolver alone gives them.
+        configs = [real.for_directory(directory) for _, directory in scopes.order]
+    else:
+        configs = real.configs()
+    return make_report(findings, files, configs or [real.for_directory(".")], get_registry(), failed=failed)
+
+
+def _print_report(report: Any, options: LintOptions) -> None:
+    from journeyctl.lint.formats import render, text_lines
     from journeyctl.output import stdout_errors, write_output, write_stdout
 
     if options.format == "text" and options.output_file is None:
         with stdout_errors():
             print_styled(text_lines(report, statistics=options.statistics), options.color)
             sys.stdout.flush()
+        return
+    text = render(report, options.format, statistics=options.statistics)
+    if options.output_file is not None and options.output_file != "-":
+        write_output(str(options.output_file), text.encode("utf-8"))
     else:
-        text = render(report, options.format, statistics=options.statistics)
-        if to_file:
-            write_output(str(options.output_file), text.encode("utf-8"))
-        else:
-            write_stdout(text.encode("utf-8"))
-        if not options.quiet and (options.format != "text" or options.output_file):
-            from journeyctl.lint.formats import summary_line
+        write_stdout(text.encode("utf-8"))
+    if not options.quiet and (options.format != "text" or options.output_file):
+        from journeyctl.lint.formats import summary_line
 
-            sys.stderr.write(summary_line(report) + "\n")
-    return 1 if report.failed else 0
+        sys.stderr.write(summary_line(report) + "\n")
 
 
 def _check_output_file(output: str, maps: Sequence[str], config_files: Sequence[str]) -> None:

@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING
 
 from journeyctl.config import ConfigResolver, LintConfig
 from journeyctl.errors import JourneyError, LoadError, MapInvalid, PluginFailure
-from journeyctl.lint.api import Finding
+from journeyctl.lint.findings import Finding
 from journeyctl.lint.registry import INVALID_MAP, UNUSED_SUPPRESSION
 from journeyctl.location import Location
 from journeyctl.yamlsource import DEFAULT_MAX_FILE_SIZE
 
 if TYPE_CHECKING:
+    from journeyctl.lint.cache import CachedScopes
     from journeyctl.lint.project import Facts
     from journeyctl.loader import LoadedMap
     from journeyctl.walk import Candidate
@@ -35,7 +36,12 @@ class RuleCrashed(Exception):
 
 @dataclass
 class FileReport:
-    """What linting one file gave: its findings, or that it is not a journey map."""
+    """What linting one file gave: its findings, or that it is not a journey map.
+
+    For the lint cache: ``includes`` are the shared files the map pulled in,
+    each with a checksum of the text read; a report of a file that did not load
+    is not ``cacheable`` (what failed may be an include that does not exist yet).
+    """
 
     path: str
     findings: list[Finding] = field(default_factory=list)
@@ -44,6 +50,9 @@ class FileReport:
     fail_on: str = "warning"
     #: What project rules need of the file (lint/project.py), when any project rule runs.
     facts: Facts | None = None
+    #: The shared files the map included, with checksums: a cached report is stale when one changed.
+    includes: tuple[tuple[str, str], ...] = ()
+    cacheable: bool = True
 
 
 def finding_key(finding: Finding) -> tuple[str, int, int, str, str]:
@@ -205,15 +214,28 @@ def _lint_candidate(
             return FileReport(path, facts=shared_facts(shared, source, path))
         loaded = load_bytes(data, path, max_size=max_size)
     except MapInvalid as exc:
-        return FileReport(path, sort_findings(invalid_map_findings(path, exc.errors)))
+        return FileReport(path, sort_findings(invalid_map_findings(path, exc.errors)), cacheable=False)
     except LoadError as exc:
-        return FileReport(path, invalid_map_findings(path, [exc]))
+        return FileReport(path, invalid_map_findings(path, [exc]), cacheable=False)
     facts = None
     if config.has_project_rules:
         from journeyctl.lint.project import map_facts
 
         facts = map_facts(loaded)
-    return FileReport(path, lint_map(loaded, config), facts=facts)
+    return FileReport(path, lint_map(loaded, config), facts=facts, includes=included_files(loaded))
+
+
+def included_files(loaded: LoadedMap) -> tuple[tuple[str, str], ...]:
+    """The shared files a map included: (absolute path, checksum of the text that was read)."""
+    import os
+
+    from journeyctl.lint.cache import digest_text
+
+    return tuple(
+        (os.path.abspath(path), digest_text(source.text))
+        for path, source in loaded.sources.items()
+        if path != loaded.path
+    )
 
 
 @dataclass(frozen=True)
@@ -250,7 +272,7 @@ def _item_path(item: tuple[Candidate, int]) -> str:
 
 def discover_candidates(
     paths: Sequence[str],
-    config: LintConfig | ConfigResolver | None = None,
+    config: LintConfig | ConfigResolver | CachedScopes | None = None,
     *,
     force_exclude: bool = False,
     stdin_filename: str | None = None,
@@ -259,16 +281,19 @@ def discover_candidates(
     """Files to lint under ``paths``, without those their configuration excludes.
 
     Each walked file or directory is judged by the configuration of the
-    directory it is in (``config`` may be one configuration for every file, or
-    a resolver that finds each file's own); files named on the command line,
-    standard input among them, are judged only with ``force_exclude``.
+    directory it is in (``config`` may be one configuration for every file, a
+    resolver that finds each file's own, or the lint cache's record of what each
+    configuration excludes); files named on the command line, standard input
+    among them, are judged only with ``force_exclude``.
     """
     import dataclasses
     import os
 
     from journeyctl.walk import discover
 
-    resolver = _resolver(config)
+    resolver: ConfigResolver | CachedScopes = (
+        _resolver(config) if config is None or isinstance(config, LintConfig) else config
+    )
 
     def excluded(path: str) -> bool:
         return resolver.for_path(path).is_excluded(path)

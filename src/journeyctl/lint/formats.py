@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from journeyctl.config import fails
 from journeyctl.display import one_line, replace_surrogates, show_path
-from journeyctl.lint.api import Finding
+from journeyctl.lint.findings import Finding
 
 if TYPE_CHECKING:
     from journeyctl.lint.registry import RuleInfo

@@ -174,6 +174,118 @@ def shared_facts(shared: SharedDefinitions, source: SourceMap, path: str) -> Sha
     return SharedFacts(path, os.path.realpath(path), tuple(definitions))
 
 
+# --- facts in the lint cache (lint/cache.py keeps them as JSON, never as pickles) ---------------
+#
+# A cache directory may be restored from somewhere else (a CI cache a pull request
+# could have written), so it is read as data: each value is checked for its shape,
+# and anything else raises ValueError, which the cache takes for a miss.
+
+
+def _location_to_json(location: Location) -> list[object]:
+    return [location.path, location.line, location.col]
+
+
+def _location_from_json(item: object) -> Location:
+    if not isinstance(item, list) or len(item) != 3:
+        raise ValueError("not a location")
+    path, line, col = item
+    if type(path) is not str or type(line) is not int or type(col) is not int:
+        raise ValueError("not a location")
+    return Location(path, line, col)
+
+
+def _text(item: object) -> str:
+    if type(item) is not str:
+        raise ValueError("not a text")
+    return item
+
+
+def _items(item: object) -> list[object]:
+    if not isinstance(item, list):
+        raise ValueError("not a list")
+    return item
+
+
+def _reference_to_json(reference: Reference) -> list[object]:
+    return [reference.ident, _location_to_json(reference.location)]
+
+
+def _reference_from_json(item: object) -> Reference:
+    ident, location = _items(item)
+    return Reference(_text(ident), _location_from_json(location))
+
+
+def facts_to_json(facts: Facts | None) -> object:
+    """A file's facts as JSON values (None stays None)."""
+    if facts is None:
+        return None
+    if isinstance(facts, SharedFacts):
+        return {
+            "shared": [facts.path, facts.real_path],
+            "definitions": [
+                [item.kind, item.ident, _location_to_json(item.location)] for item in facts.definitions
+            ],
+        }
+    return {
+        "map": [facts.path, facts.ident, facts.state],
+        "location": _location_to_json(facts.location),
+        "id_location": _location_to_json(facts.id_location),
+        "baseline": _reference_to_json(facts.baseline) if facts.baseline is not None else None,
+        "stages": [[stage.ident, stage.name] for stage in facts.stages],
+        "stages_location": _location_to_json(facts.stages_location),
+        "pain_points": list(facts.pain_points),
+        "resolves": [_reference_to_json(item) for item in facts.resolves],
+        "dropped_stages": [_reference_to_json(item) for item in facts.dropped_stages],
+        "includes": list(facts.includes),
+        "uses": sorted([kind, ident] for kind, ident in facts.uses),
+    }
+
+
+def facts_from_json(item: object) -> Facts | None:
+    """The facts ``facts_to_json`` wrote; ValueError for anything else."""
+    if item is None:
+        return None
+    if not isinstance(item, dict):
+        raise ValueError("not facts")
+    try:
+        if "shared" in item:
+            path, real_path = (_text(part) for part in _items(item["shared"]))
+            definitions = []
+            for entry in _items(item["definitions"]):
+                kind, ident, location = _items(entry)
+                if kind not in ("persona", "channel", "insight"):
+                    raise ValueError("not a definition")
+                definitions.append(Definition(kind, _text(ident), _location_from_json(location)))
+            return SharedFacts(path, real_path, tuple(definitions))
+        path, ident, state = (_text(part) for part in _items(item["map"]))
+        baseline = item["baseline"]
+        stages = []
+        for entry in _items(item["stages"]):
+            stage_id, name = _items(entry)
+            stages.append(StageFacts(_text(stage_id), _text(name)))
+        uses = set()
+        for entry in _items(item["uses"]):
+            kind, used = _items(entry)
+            uses.add((_text(kind), _text(used)))
+        return MapFacts(
+            path=path,
+            ident=ident,
+            state=state,
+            location=_location_from_json(item["location"]),
+            id_location=_location_from_json(item["id_location"]),
+            baseline=_reference_from_json(baseline) if baseline is not None else None,
+            stages=tuple(stages),
+            stages_location=_location_from_json(item["stages_location"]),
+            pain_points=tuple(_text(entry) for entry in _items(item["pain_points"])),
+            resolves=tuple(_reference_from_json(entry) for entry in _items(item["resolves"])),
+            dropped_stages=tuple(_reference_from_json(entry) for entry in _items(item["dropped_stages"])),
+            includes=tuple(_text(entry) for entry in _items(item["includes"])),
+            uses=frozenset(uses),
+        )
+    except (KeyError, TypeError) as exc:
+        raise ValueError("not facts") from exc
+
+
 # --- what project rules see ------------------------------------------------------------
 
 

@@ -766,4 +766,11 @@ def render_journey(journey: Journey, options: Options | None = None) -> str:
 
 def render(loaded: LoadedMap, options: Options) -> bytes:
     """The renderer entry point: the page for ``loaded`` as UTF-8 bytes."""
-    return render_journey(loaded.journey, options).encode("utf-8")
+    from journeyctl.loader import paused_gc
+
+    # The view model and the page are built from the loaded map without making reference
+    # cycles, yet the collector ran hundreds of times on the way, each time walking the
+    # whole live map: 0.3 s of a 500-stage render and 2.5 s of a 2,000-stage one (8x for
+    # 4x the stages). With it paused the same page takes 0.02 s and 0.17 s to build.
+    with paused_gc():
+        return render_journey(loaded.journey, options).encode("utf-8")
