@@ -209,7 +209,11 @@ def test_another_journeyctl_or_another_day_relints_everything(
 
 
 def _entries(project: Path) -> list[Path]:
-    return sorted((Path(os.environ["JOURNEYCTL_CACHE_DIR"]) / "lint-v1" / "files").glob("*/*.json"))
+    return sorted(
+        (Path(os.environ["JOURNEYCTL_CACHE_DIR"]) / f"lint-v{lint_cache.CACHE_FORMAT}" / "files").glob(
+            "*/*.json"
+        )
+    )
 
 
 DAMAGE: dict[str, Callable[[bytes], bytes]] = {
@@ -220,6 +224,11 @@ DAMAGE: dict[str, Callable[[bytes], bytes]] = {
     "valid-json-wrong-shape": lambda data: _with_checksum(b'{"key": 1, "findings": "none"}'),
     "findings-of-the-wrong-type": lambda data: _with_checksum(
         data.partition(b"\n")[2].replace(b'"findings":[', b'"findings":[[1,2,3,4,5,6,7,8],', 1)
+    ),
+    "facts-of-the-wrong-shape": lambda data: _with_checksum(
+        data.partition(b"\n")[2]
+        .replace(b'"map":[', b'"map":[1,', 1)
+        .replace(b'"shared":[', b'"shared":[1,', 1)
     ),
 }
 
@@ -243,7 +252,11 @@ def test_a_damaged_entry_is_ignored_and_rewritten(project: Path, lint: Lint, dam
 
 def test_a_damaged_scope_entry_is_ignored(project: Path, lint: Lint) -> None:
     expected = lint("maps")
-    scopes = sorted((Path(os.environ["JOURNEYCTL_CACHE_DIR"]) / "lint-v1" / "scope").glob("*/*.json"))
+    scopes = sorted(
+        (Path(os.environ["JOURNEYCTL_CACHE_DIR"]) / f"lint-v{lint_cache.CACHE_FORMAT}" / "scope").glob(
+            "*/*.json"
+        )
+    )
     assert len(scopes) == 1
     scopes[0].write_bytes(_with_checksum(b'{"root": 3}'))
     assert lint("maps") == expected
@@ -266,10 +279,28 @@ def test_the_cache_directory_follows_xdg_and_the_option(
     monkeypatch.delenv("JOURNEYCTL_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     lint("maps")
-    assert len(list((tmp_path / "xdg" / "journeyctl" / "lint-v1" / "files").glob("*/*.json"))) == CACHEABLE
+    assert (
+        len(
+            list(
+                (tmp_path / "xdg" / "journeyctl" / f"lint-v{lint_cache.CACHE_FORMAT}" / "files").glob(
+                    "*/*.json"
+                )
+            )
+        )
+        == CACHEABLE
+    )
     lint("maps", "--cache-dir", ".journeyctl_cache")
     assert lint.last_hits == 0
-    assert len(list((project / ".journeyctl_cache" / "lint-v1" / "files").glob("*/*.json"))) == CACHEABLE
+    assert (
+        len(
+            list(
+                (project / ".journeyctl_cache" / f"lint-v{lint_cache.CACHE_FORMAT}" / "files").glob(
+                    "*/*.json"
+                )
+            )
+        )
+        == CACHEABLE
+    )
 
 
 def test_a_cache_that_cannot_be_written_is_no_obstacle(project: Path, lint: Lint) -> None:
@@ -406,3 +437,42 @@ def test_a_configuration_that_is_no_regular_file_is_refused_not_read(
         os.mkfifo(target)
     code, _, err = lint("maps", "--config", "odd.yaml")  # returns at once: nothing blocks on the FIFO
     assert code == 2 and "odd.yaml" in err and "cannot read configuration file" in err
+
+
+def test_project_rules_see_cached_files_as_they_see_fresh_ones(project: Path, lint: Lint) -> None:
+    # A map id used twice and a future map's baseline are found from each file's facts,
+    # which the cache keeps beside its findings.
+    shutil.copy(project / "maps" / "retail-first-online-purchase.yaml", project / "maps" / "copy.yaml")
+    first = lint("maps")
+    assert "JM902" in first[1]
+    second = lint("maps")
+    assert lint.last_hits == CACHEABLE + 1
+    assert second == first
+
+
+def test_a_baseline_found_beyond_the_run_is_looked_up_again_every_run(project: Path, lint: Lint) -> None:
+    # Linting the future map alone finds its baseline in the repository: a file the run
+    # did not read, so the project findings are never kept for the next run.
+    future = "maps/broadband-home-move-future.yaml"
+    assert lint(future)[0] == 0
+    baseline = project / "maps" / "broadband-home-move-current.yaml"
+    baseline.write_text(
+        baseline.read_text(encoding="utf-8").replace(
+            "id: broadband-home-move-current", "id: broadband-home-move-before", 1
+        ),
+        encoding="utf-8",
+    )
+    code, out, _ = lint(future)
+    assert lint.last_hits == 1
+    assert code == 1 and "broadband-home-move-current" in out, out
+
+
+def test_project_findings_follow_a_changed_file_in_the_run(project: Path, lint: Lint) -> None:
+    copy = project / "maps" / "copy.yaml"
+    shutil.copy(project / "maps" / "retail-first-online-purchase.yaml", copy)
+    assert "JM902" in lint("maps")[1]
+    copy.write_text(
+        copy.read_text(encoding="utf-8").replace("id: retail-first-online-purchase", "id: retail-copy", 1),
+        encoding="utf-8",
+    )
+    assert "JM902" not in lint("maps")[1]

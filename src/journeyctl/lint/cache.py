@@ -25,7 +25,7 @@ Files that do not load (JM000 findings) are never cached: what failed may be
 an include that does not exist yet.
 
 Where: ``$JOURNEYCTL_CACHE_DIR``, else ``$XDG_CACHE_HOME/journeyctl``, else
-``~/.cache/journeyctl``, under ``lint-v1/``; ``--cache-dir`` names another
+``~/.cache/journeyctl``, under ``lint-v2/``; ``--cache-dir`` names another
 (a project-local ``.journeyctl_cache`` for a CI cache step, say), and
 ``--no-cache`` or ``JOURNEYCTL_NO_CACHE=1`` turns the cache off. Each entry is
 one small JSON file written atomically (a temporary file renamed into place)
@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 
     from journeyctl.config import ConfigResolver, LintConfig, Overrides
     from journeyctl.lint.engine import FileReport
+    from journeyctl.lint.project import Facts
     from journeyctl.walk import Candidate
 
 try:
@@ -255,6 +256,9 @@ class LintCache:
         #: Files looked up and not found, by path: (candidate, digest of what was read, the
         #: name of its configuration), what to store once they are linted.
         self._pending: dict[str, tuple[Candidate, str, str]] = {}
+        #: Each looked-up file's configuration identity and content digest, by path.
+        self._seen: dict[str, tuple[str, str]] = {}
+        self._unsettled = False
         self._text_digests: dict[str, str | None] = {}
         # Plain strings, not pathlib: a thousand lookups a run.
         self._root = os.path.join(os.fspath(directory), f"lint-v{CACHE_FORMAT}")
@@ -361,6 +365,7 @@ class LintCache:
         if data is None:
             return None
         digest = digest_bytes(data)
+        self._seen[candidate.path] = (identity, digest)
         name = self._file_name(candidate, identity)
         entry = self._read("files", name)
         if entry is not None and entry.get("digest") == digest and entry.get("date") == self.date:
@@ -394,7 +399,9 @@ class LintCache:
         candidate, digest, identity = pending
         data = self._candidate_bytes(candidate)
         if data is None or digest_bytes(data) != digest:
-            return  # edited while it was linted: the report may describe either version
+            # Edited while it was linted: the report may describe either version.
+            self._unsettled = True
+            return
         self._write(
             "files",
             self._file_name(candidate, identity),
@@ -407,6 +414,41 @@ class LintCache:
                 "facts": _facts_to_json(report),
             },
         )
+
+    # --- project rules' findings ---------------------------------------------------------------
+
+    def project_name(self, files: Sequence[str], facts: Sequence[Facts | None]) -> str | None:
+        """The name of a run's project findings: every file's content, configuration and facts.
+
+        None when a file was not looked up in the cache or changed while the run read it.
+        """
+        if self._unsettled:
+            return None
+        from journeyctl.lint.project import facts_to_json
+
+        parts: list[Any] = [self.date]
+        for path, item in zip(files, facts, strict=True):
+            seen = self._seen.get(path)
+            if seen is None:
+                return None
+            parts.append([path, *seen, facts_to_json(item)])
+        return digest_bytes(json.dumps(parts, separators=(",", ":")).encode("utf-8", "surrogatepass"))
+
+    def project_findings(self, name: str) -> tuple[list[Finding], bool] | None:
+        """The project findings kept under ``name``, and whether they failed the run."""
+        entry = self._read("project", name)
+        if entry is None:
+            return None
+        try:
+            failed = entry["failed"]
+            if type(failed) is not bool:
+                return None
+            return [_finding_from_json(item) for item in entry["findings"]], failed
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def store_project_findings(self, name: str, findings: Sequence[Finding], failed: bool) -> None:
+        self._write("project", name, {"failed": failed, "findings": [_finding_to_json(f) for f in findings]})
 
 
 def _facts_to_json(report: FileReport) -> object:

@@ -19,8 +19,10 @@ from journeyctl.terminal import make_console, wants_color
 
 if TYPE_CHECKING:
     from journeyctl.config import ConfigResolver, Overrides
+    from journeyctl.lint.findings import Finding
     from journeyctl.lint.cache import CachedScopes, LintCache
     from journeyctl.lint.engine import FileReport
+    from journeyctl.lint.project import Facts
     from journeyctl.walk import Candidate
 
 #: Show a progress bar (on a terminal) from this many files on.
@@ -141,11 +143,9 @@ def run_lint(options: LintOptions) -> int:
     if any(item is not None for item in facts):
         # Rules that see every map run here, in this process, once every file is done:
         # the facts arrive in discovery order, so a parallel run gives a serial run's output.
-        from journeyctl.lint.project import project_findings
-
-        across = project_findings(facts, resolver)
+        across, across_failed = _project_findings(files, facts, resolver, cache)
         findings.extend(across)
-        failed = failed or any(fails(f.severity, resolver.for_path(f.location.path).fail_on) for f in across)
+        failed = failed or across_failed
     if not files and not options.skip_non_maps and not from_stdin:
         raise UsageError(
             "no journey map files found in "
@@ -155,6 +155,32 @@ def run_lint(options: LintOptions) -> int:
     report = _make_report(findings, files, failed, resolver, scopes, options)
     _print_report(report, options)
     return 1 if report.failed else 0
+
+
+def _project_findings(
+    files: list[str], facts: list[Facts | None], resolver: _Resolver, cache: LintCache | None
+) -> tuple[list[Finding], bool]:
+    """The project rules' findings over the run, and whether they fail it; from the cache if kept."""
+    name = cache.project_name(files, facts) if cache is not None else None
+    if name is not None:
+        assert cache is not None
+        kept = cache.project_findings(name)
+        if kept is not None:
+            return kept
+    from journeyctl.config import fails
+    from journeyctl.lint.project import Project, project_findings
+
+    # Cached reports came without building any configuration: the project rules need
+    # every file's, as a run without the cache has them.
+    configs = resolver.get()
+    for path in files:
+        configs.for_path(path)
+    project = Project.of(facts)
+    across = project_findings(project, configs)
+    failed = any(fails(f.severity, configs.for_path(f.location.path).fail_on) for f in across)
+    if cache is not None and name is not None and not project.searched_repository:
+        cache.store_project_findings(name, across, failed)
+    return across, failed
 
 
 class _Resolver:

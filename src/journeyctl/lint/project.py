@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from journeyctl.errors import JourneyError
-from journeyctl.lint.api import Finding
+from journeyctl.lint.findings import Finding
 from journeyctl.location import Location
 
 if TYPE_CHECKING:
@@ -296,6 +296,9 @@ class Project:
         self.maps: list[MapFacts] = []
         self.shared: list[SharedFacts] = []
         self._found: dict[tuple[str, str], MapFacts | None] = {}
+        #: Whether a rule looked for a map beyond the run: its findings then depend on files
+        #: the run did not read, and the lint cache does not keep them.
+        self.searched_repository = False
 
     @classmethod
     def of(cls, facts: Iterable[Facts | None]) -> Project:
@@ -316,6 +319,7 @@ class Project:
         in_run = [facts for facts in self.maps_with_id(ident) if facts.path != near.path]
         if in_run:
             return in_run[0]
+        self.searched_repository = True
         root = _repository_root(near.path)
         key = (root, ident)
         if key not in self._found:
@@ -367,7 +371,9 @@ def _search_repository(root: str, ident: str, skip: set[str]) -> MapFacts | None
 # --- running project rules ---------------------------------------------------------------
 
 
-def project_findings(facts: Iterable[Facts | None], configs: LintConfig | ConfigResolver) -> list[Finding]:
+def project_findings(
+    facts: Iterable[Facts | None] | Project, configs: LintConfig | ConfigResolver
+) -> list[Finding]:
     """Findings of the configured project rules over a run's facts, suppressions applied.
 
     Files may be governed by different configurations (each file's is found from its own
@@ -387,7 +393,7 @@ def project_findings(facts: Iterable[Facts | None], configs: LintConfig | Config
                 rules.setdefault(rule.code, rule)
     if not rules:
         return []
-    project = Project.of(facts)
+    project = facts if isinstance(facts, Project) else Project.of(facts)
     if not project.maps and not project.shared:
         return []
     findings: list[Finding] = []
