@@ -19,9 +19,9 @@ from journeyctl.terminal import make_console, wants_color
 
 if TYPE_CHECKING:
     from journeyctl.config import ConfigResolver, Overrides
-    from journeyctl.lint.findings import Finding
     from journeyctl.lint.cache import CachedScopes, LintCache
     from journeyctl.lint.engine import FileReport
+    from journeyctl.lint.findings import Finding
     from journeyctl.lint.project import Facts
     from journeyctl.walk import Candidate
 
