@@ -55,13 +55,35 @@ def sleepy(number: int) -> int:
     return os.getpid()
 
 
+class SteppingClock:
+    """``time`` for the pool: each reading is ``step`` seconds after the last, so every item
+    measures exactly ``step``, however loaded the machine is (a real 4 ms sleep can take 20)."""
+
+    def __init__(self, step: float) -> None:
+        self.step = step
+        self.now = 0.0
+
+    def perf_counter(self) -> float:
+        self.now += self.step
+        return self.now
+
+
 def test_a_small_batch_never_forks(monkeypatch: pytest.MonkeyPatch) -> None:
     def no_fork() -> int:
         raise AssertionError("forked for a batch smaller than the break-even point")
 
     monkeypatch.setattr(os, "fork", no_fork)
+    monkeypatch.setattr(pool, "time", SteppingClock(0.004))
     # 8 items of 4 ms: ~24 ms of work left after the first two, below the 50 ms break-even.
     assert set(parallel_map(sleepy, list(range(8)), 2)) == {PARENT}
+
+
+def test_the_same_batch_forks_when_its_items_are_slower(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pool, "time", SteppingClock(0.02))
+    # 8 items of 20 ms: ~120 ms of work left after the first two, above the break-even.
+    pids = list(parallel_map(sleepy, list(range(8)), 2))
+    assert pids[:2] == [PARENT, PARENT]
+    assert PARENT not in set(pids[2:])
 
 
 def test_a_batch_worth_it_forks() -> None:
