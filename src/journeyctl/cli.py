@@ -101,6 +101,16 @@ Color = Annotated[
     ),
 ]
 #: The old spelling of -o/--output, kept working for scripts written before it was unified.
+#: Where `lint` and `diff` write their report.
+ReportOutput = Annotated[
+    str | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write the report to this file (atomically); '-' for stdout (the default).",
+    ),
+]
 OutputFile = Annotated[str | None, typer.Option("--output-file", metavar="FILE", hidden=True)]
 MaxFileSize = Annotated[
     int | None,
@@ -253,15 +263,7 @@ def diff(
             autocompletion=complete.diff_fail_on,
         ),
     ] = "regression",
-    output: Annotated[
-        str | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            help="Write the report to this file (atomically); '-' for stdout (the default).",
-        ),
-    ] = None,
+    output: ReportOutput = None,
     output_file: OutputFile = None,
     color: Color = "auto",
     git_driver: Annotated[
@@ -376,15 +378,7 @@ def lint(
             autocompletion=complete.lint_formats,
         ),
     ] = "text",
-    output: Annotated[
-        str | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            help="Write the report to this file (atomically); '-' for stdout (the default).",
-        ),
-    ] = None,
+    output: ReportOutput = None,
     output_file: OutputFile = None,
     statistics: Annotated[bool, typer.Option("--statistics", help="Count findings per rule.")] = False,
     fail_on: Annotated[
