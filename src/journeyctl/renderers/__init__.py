@@ -48,7 +48,13 @@ BUILTIN_RENDERERS: dict[str, str] = {
 }
 
 #: Aliases of the built-ins, kept here too so that ``--format markdown`` imports one module, not all.
-BUILTIN_ALIASES: dict[str, str] = {"markdown": "md", "mmd": "mermaid", "graphviz": "dot", "gv": "dot", "slide": "svg"}
+BUILTIN_ALIASES: dict[str, str] = {
+    "markdown": "md",
+    "mmd": "mermaid",
+    "graphviz": "dot",
+    "gv": "dot",
+    "slide": "svg",
+}
 
 ENTRY_POINT_GROUP = "journeyctl.renderers"
 

@@ -23,7 +23,9 @@ REQUIRES: tuple[str, ...] = ()
 class Options(SlideOptions):
     """Options of the png format."""
 
-    scale: int = Field(1, ge=1, le=4, description="Pixels per SVG pixel: 2 gives 3840 x 2160 for a 4K screen.")
+    scale: int = Field(
+        1, ge=1, le=4, description="Pixels per SVG pixel: 2 gives 3840 x 2160 for a 4K screen."
+    )
 
 
 def render(loaded: LoadedMap, options: Options) -> bytes:

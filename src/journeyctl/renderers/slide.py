@@ -145,12 +145,11 @@ def render_slides(loaded: LoadedMap, options: SlideOptions, *, every: bool) -> l
     lines = emotion_lines(journey)
     numbers = {stage.id: index for index, stage in enumerate(journey.stages, start=1)}
     everything = plan_slides(journey, options)
-    return [
-        _draw(journey, slide, lines, numbers, everything).encode("utf-8") for slide in slides
-    ]
+    return [_draw(journey, slide, lines, numbers, everything).encode("utf-8") for slide in slides]
 
 
 # --- SVG text ------------------------------------------------------------------------------
+
 
 def _n(value: float) -> str:
     """A coordinate: one decimal, no trailing zero (stable bytes)."""
@@ -200,6 +199,13 @@ class _Svg:
         if anchor:
             attrs += f' text-anchor="{anchor}"'
         self.add(f"<text {attrs}>{escape(text)}</text>")
+
+    def rule(self, y: float) -> None:
+        """The thin line under a lane, across the slide."""
+        self.add(f'<path d="M{_n(MARGIN)} {_n(y)}H{_n(WIDTH - MARGIN)}" stroke="{RULE}" stroke-width="1"/>')
+
+    def bar(self, x: float, y: float, w: float, h: float, fill: str) -> None:
+        self.add(f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}" fill="{fill}"/>')
 
     def open(self, css_class: str) -> None:
         self.add(f'<g class="{css_class}">')
@@ -364,9 +370,11 @@ def _legend(svg: _Svg, lines: list[EmotionLine], x: float, y: float) -> None:
     for column in _legend_columns(lines):
         names = max(min(text_width(_legend_name(line), FONT_SMALL), 260.0) for line in column)
         for row, line in enumerate(column):
-            middle = y + 26 + row * 20
+            middle = y + 25 + row * 18
             _line_sample(svg, line.index, x, middle)
-            svg.text(x + _LEGEND_SAMPLE + 8, middle + 4, fit_line(_legend_name(line), 260, FONT_SMALL), FONT_SMALL)
+            svg.text(
+                x + _LEGEND_SAMPLE + 8, middle + 4, fit_line(_legend_name(line), 260, FONT_SMALL), FONT_SMALL
+            )
         x += _LEGEND_SAMPLE + 8 + names + 20
     svg.close()
 
@@ -431,9 +439,7 @@ def _lane_label(svg: _Svg, name: str, y: float, height: float) -> None:
     for index, line in enumerate(label_lines):
         svg.text(MARGIN, y + 18 + index * 16, line, FONT_LANE, fill=MUTED, bold=True)
     svg.close()
-    svg.add(
-        f'<path d="M{_n(MARGIN)} {_n(y + height + 5)}H{_n(WIDTH - MARGIN)}" stroke="{RULE}" stroke-width="1"/>'
-    )
+    svg.rule(y + height + 5)
 
 
 def _stage_heading(
@@ -475,18 +481,32 @@ def _detail(
     _lane_label(svg, "Stage", top, heading_height)
     for index, stage in enumerate(stages):
         _stage_heading(
-            svg, stage, numbers[stage.id], left + index * column, top, cell_width, heading_height, names[index]
+            svg,
+            stage,
+            numbers[stage.id],
+            left + index * column,
+            top,
+            cell_width,
+            heading_height,
+            names[index],
         )
     y = top + heading_height + 12
 
     items = [_stage_items(journey, stage) for stage in stages]
-    lanes = [name for name in ("Doing", "Touchpoints", "Pain points", "Opportunities") if any(i[name] for i in items)]
+    lanes = [
+        name
+        for name in ("Doing", "Touchpoints", "Pain points", "Opportunities")
+        if any(i[name] for i in items)
+    ]
     emotion_height = 170.0
     bottom = HEIGHT - MARGIN - 34  # the footer's top
     lane_gap = 12
     available = bottom - y - emotion_height - lane_gap * (len(lanes) + 1)
+
     def need(lane: str, lines: int) -> float:
-        return max(_cell_need([_place(item, cell_width - 2 * PADDING, lines) for item in i[lane]]) for i in items)
+        return max(
+            _cell_need([_place(item, cell_width - 2 * PADDING, lines) for item in i[lane]]) for i in items
+        )
 
     # Two lines an item is the standard; a third where room is left, after the curve had its share.
     heights = _share({lane: need(lane, 2) for lane in lanes}, available)
@@ -548,8 +568,10 @@ def _cell(svg: _Svg, items: Sequence[Item], x: float, y: float, w: float, h: flo
     bottom = y + h - PADDING
     more_height = _line_height(FONT_SMALL) + 2
     cursor = y + PADDING
-    # Three lines an item when there is room for all, else two, so more items show.
-    max_lines = 3 if _cell_need([_place(item, inner, 3) for item in items]) <= h else 2
+    # The most lines an item that still shows every item (three, two, one); else two and "+ N more".
+    max_lines = next(
+        (lines for lines in (3, 2, 1) if _cell_need([_place(item, inner, lines) for item in items]) <= h), 2
+    )
     for count, item in enumerate(items):
         placed = _place(item, inner, max_lines)
         last = count == len(items) - 1
@@ -589,13 +611,10 @@ def _emotion_axis(svg: _Svg, y: float, height: float, left: float, label: str) -
         svg.text(left - 8, level + 4, f"{number.replace('-', '−')} {words}", 11, fill=MUTED, anchor="end")
         width = 1.4 if value == 0 else 1
         svg.add(
-            f'<path d="M{_n(left)} {_n(level)}H{_n(WIDTH - MARGIN)}" stroke="{RULE}" '
-            f'stroke-width="{width}"/>'
+            f'<path d="M{_n(left)} {_n(level)}H{_n(WIDTH - MARGIN)}" stroke="{RULE}" stroke-width="{width}"/>'
         )
     svg.close()
-    svg.add(
-        f'<path d="M{_n(MARGIN)} {_n(y + height + 5)}H{_n(WIDTH - MARGIN)}" stroke="{RULE}" stroke-width="1"/>'
-    )
+    svg.rule(y + height + 5)
     return top, low
 
 
@@ -648,15 +667,21 @@ def _emotion_lane(
                 _marker(svg, marker, colour, x, level(point.score), filled=True)
     svg.close()
     if any(point.score is None for line in lines for point in line.points if point.step_id in xs):
-        svg.text(MARGIN, low + 22, "not scored ↓", 11, fill=MUTED)
+        svg.text(MARGIN, low + 22, "not scored", 11, fill=MUTED)
 
 
 def _footer(svg: _Svg, journey: Journey, slide: Slide, numbers: dict[str, int]) -> None:
     y = HEIGHT - MARGIN
     svg.open("footer")
-    notes = "★ moment of truth · ↳ a branch off the main line (some customers) · hollow marks under the curve: not scored"
+    notes = (
+        "★ moment of truth · ↳ a branch off the main line (some customers) · "
+        "hollow marks under the curve: not scored"
+    )
     if slide.kind == "overview":
-        notes = "Each line: a persona's mean emotion per stage · hollow marks: not scored · bars: pain points by severity"
+        notes = (
+            "Each line: a persona's mean emotion per stage · hollow marks: not scored · "
+            "bars: pain points by severity, opportunities"
+        )
     svg.text(MARGIN, y, fit_line(notes, WIDTH - 2 * MARGIN - 420, FONT_SMALL), FONT_SMALL, fill=MUTED)
     where = f"{journey.id} · slide {slide.number} of {slide.count}"
     svg.text(WIDTH - MARGIN, y, fit_line(where, 400, FONT_SMALL), FONT_SMALL, fill=MUTED, anchor="end")
@@ -667,7 +692,9 @@ def _description(journey: Journey, slide: Slide, lines: list[EmotionLine]) -> st
     """The text alternative: what the slide shows, and each line's mean emotion per stage."""
     ids = {stage.id for stage in slide.stages}
     names = {stage.id: one_line(stage.name) for stage in slide.stages}
-    parts = [f"Journey map of {len(slide.stages)} stages: " + ", ".join(names[s.id] for s in slide.stages) + "."]
+    parts = [
+        f"Journey map of {len(slide.stages)} stages: " + ", ".join(names[s.id] for s in slide.stages) + "."
+    ]
     for line in lines:
         means = [(stage, mean) for stage, mean in line.stage_means().items() if stage in ids]
         if not means:
@@ -749,7 +776,7 @@ def _overview(
                 continue
             h = count / most * (bar_height - 36)
             base -= h
-            svg.add(f'<rect x="{_n(x)}" y="{_n(base)}" width="{_n(bar)}" height="{_n(h)}" fill="{PAIN_COLOURS[severity]}"/>')
+            svg.bar(x, base, bar, h, PAIN_COLOURS[severity])
         if stage.pain_points and column >= 18:
             svg.text(x + bar / 2, base - 4, str(len(stage.pain_points)), 11, fill=MUTED, anchor="middle")
     svg.close()
@@ -759,17 +786,36 @@ def _overview(
     for severity in reversed(SEVERITY_ORDER):
         words = severity_text(severity)
         x -= text_width(words, 11) + 26
-        svg.add(f'<rect x="{_n(x)}" y="{_n(y + bar_height - 10)}" width="10" height="10" fill="{PAIN_COLOURS[severity]}"/>')
+        svg.bar(x, y + bar_height - 10, 10, 10, PAIN_COLOURS[severity])
         svg.text(x + 14, y + bar_height, words, 11, fill=MUTED)
     svg.close()
     y += bar_height + 12
+    opportunity_height = 110.0
+    _lane_label(svg, "Opportunities", y, opportunity_height)
+    most = max((len(stage.opportunities) for stage in stages), default=0) or 1
+    svg.open("opportunity-bars")
+    for index, stage in enumerate(stages):
+        if not stage.opportunities:
+            continue
+        x = left + index * column + (column - bar) / 2
+        h = len(stage.opportunities) / most * (opportunity_height - 36)
+        base = y + opportunity_height - 18 - h
+        svg.bar(x, base, bar, h, OPPORTUNITY_COLOUR)
+        if column >= 18:
+            svg.text(x + bar / 2, base - 4, str(len(stage.opportunities)), 11, fill=MUTED, anchor="middle")
+    svg.close()
+    y += opportunity_height + 12
     _lane_label(svg, "Slides", y, 60)
     svg.open("slide-index")
     entries = []
     for detail in slides[1:]:
         first, last = numbers[detail.stages[0].id], numbers[detail.stages[-1].id]
         entries.append(f"{detail.number}: stages {first}–{last}")
-    text = "Detail slides " + " · ".join(entries)
+    if len(entries) > 12:  # say the rule and the ends, not fifty entries
+        entries = [*entries[:2], "…", entries[-1]]
+    text = f"Detail slides, at most {max(len(d.stages) for d in slides[1:])} stages each: " + " · ".join(
+        entries
+    )
     for k, line in enumerate(wrap(text, right - left, FONT_ITEM, lines=3)):
         svg.text(left, y + 18 + k * 20, line, FONT_ITEM)
     svg.close()
@@ -809,10 +855,11 @@ def _overview_emotion(
                     f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2.5" '
                     f'stroke-linejoin="round"{dashed}/>'
                 )
+        alone = {run[0][0] for run in runs if len(run) == 1}  # a point with gaps both sides: no line shows it
         for stage, mean in means:
             if mean is None:
                 _marker(svg, marker, colour, centres[stage], low + 18, filled=False, r=4)
-            elif marks or len(runs) > 1 and any(len(run) == 1 for run in runs):
+            elif marks or centres[stage] in alone:
                 _marker(svg, marker, colour, centres[stage], level(mean), filled=True, r=4.5 if marks else 3)
     svg.close()
     return low

@@ -1,4 +1,4 @@
-"""The SVG document around a slide's drawing: ``templates/slide.svg.j2``, with its title and text alternative."""
+"""The SVG document around a slide (``templates/slide.svg.j2``): title, text alternative, escaping."""
 
 from __future__ import annotations
 

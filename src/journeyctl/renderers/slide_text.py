@@ -139,8 +139,10 @@ def wrap(text: str, width: float, size: float, *, bold: bool = False, lines: int
     # More text than lines: the last line kept ends in an ellipsis.
     last = out[lines - 1]
     out = out[:lines]
-    out[-1] = last + ELLIPSIS if text_width(last + ELLIPSIS, size, bold=bold) <= width else _shorten(
-        last, width, size, bold
+    out[-1] = (
+        last + ELLIPSIS
+        if text_width(last + ELLIPSIS, size, bold=bold) <= width
+        else _shorten(last, width, size, bold)
     )
     return out
 
