@@ -14,7 +14,10 @@ import pytest
 from journeyctl.cli import run
 from journeyctl.errors import RenderError
 from journeyctl.loader import load_bytes
-from journeyctl.renderers import dot, pdf, png, svg
+from journeyctl.renderers import dot
+from journeyctl.renderers import flow_pdf as pdf
+from journeyctl.renderers import flow_png as png
+from journeyctl.renderers import flow_svg as svg
 from journeyctl.renderers.graphviz_dot import build_dot, choose_layout, label_text
 from tests.renderers.rendercases import (
     CHECKOUT,
@@ -129,7 +132,7 @@ def test_missing_graphviz_is_an_input_error_with_install_hint(
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))  # an empty directory: no dot
     target = tmp_path / "out.svg"
-    code = run(["render", str(CHECKOUT), "--format", "svg", "-o", str(target)])
+    code = run(["render", str(CHECKOUT), "--format", "flow-svg", "-o", str(target)])
     err = capsys.readouterr().err
     assert code == 2
     assert "Graphviz is not installed" in err

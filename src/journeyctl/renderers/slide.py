@@ -23,6 +23,7 @@ one decimal. Map text only ever reaches the SVG escaped.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -247,6 +248,7 @@ class _Placed:
         return height + 6  # the gap to the next item
 
 
+@functools.lru_cache(maxsize=4096)  # each cell tries several line counts; lanes measure twice
 def _place(item: Item, width: float, max_lines: int) -> _Placed:
     text_room = width - 16  # the mark's column
     lines = wrap(one_line(item.text), text_room, FONT_ITEM, lines=max_lines)

@@ -78,19 +78,26 @@ def text_width(text: str, size: float, *, bold: bool = False) -> float:
     return sum(_char_width(char, bold) for char in text) * size
 
 
-def _break_word(word: str, width: float, size: float, bold: bool) -> list[str]:
-    """A word wider than ``width`` cut into pieces that each fit."""
-    pieces: list[str] = []
-    piece = ""
-    for char in word:
-        if piece and text_width(piece + char, size, bold=bold) > width:
-            pieces.append(piece)
-            piece = char
-        else:
-            piece += char
-    if piece:
-        pieces.append(piece)
-    return pieces
+#: The narrowest character of the tables, in em: a word longer than width / this is too wide, unmeasured.
+_NARROWEST = min(min(table.values()) for table in _WIDTHS.values())
+
+
+def _too_wide(word: str, width: float, size: float, bold: bool) -> bool:
+    # A 10 MB word is never measured whole: past this many characters it cannot fit.
+    if len(word) * _NARROWEST * size > width:
+        return True
+    return text_width(word, size, bold=bold) > width
+
+
+def _split_word(word: str, width: float, size: float, bold: bool) -> tuple[str, str]:
+    """The longest start of ``word`` that fits ``width`` (at least one character), and the rest."""
+    used = 0.0
+    for index, char in enumerate(word):
+        used += _char_width(char, bold) * size
+        if used > width:
+            cut = max(index, 1)
+            return word[:cut], word[cut:]
+    return word, ""
 
 
 def _shorten(line: str, width: float, size: float, bold: bool) -> str:
@@ -118,11 +125,17 @@ def wrap(text: str, width: float, size: float, *, bold: bool = False, lines: int
     queue = list(reversed(words))
     while queue:
         word = queue.pop()
+        if _too_wide(word, width, size, bold):
+            head, rest = _split_word(word, width, size, bold)
+            if rest:
+                queue.append(rest)
+            queue.append(head)
+            if len(head) == 1 and text_width(head, size, bold=bold) > width:
+                queue.pop()  # not even one character fits: draw it anyway rather than loop
+                word = head
+            else:
+                continue
         word_width = text_width(word, size, bold=bold)
-        if word_width > width:
-            pieces = _break_word(word, width, size, bold)
-            queue.extend(reversed(pieces))
-            continue
         if current and current_width + space + word_width <= width:
             current += " " + word
             current_width += space + word_width
