@@ -162,7 +162,7 @@ def test_hostile_text_stays_inert_in_the_svg() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ('<b> & "q" \'s\'', "&lt;b&gt; &amp; &quot;q&quot; &#x27;s&#x27;"),
+        ("<b> & \"q\" 's'", "&lt;b&gt; &amp; &quot;q&quot; &#x27;s&#x27;"),
         ("bell\x07 nul\x00 del\x7f", "bell\ufffd nul\ufffd del\ufffd"),
         ("lone \ud800 and \ufffe", "lone \ufffd and \ufffd"),
         ("tab\tand newline\n stay", "tab\tand newline\n stay"),

@@ -240,20 +240,30 @@ class _Placed:
     lines: list[str]
     note: str
     item: Item
+    inline: bool  # the note fits on the text's last line, after it
 
     def height(self) -> float:
         height = len(self.lines) * _line_height(FONT_ITEM)
-        if self.note:
+        if self.note and not self.inline:
             height += _line_height(FONT_SMALL)
-        return height + 6  # the gap to the next item
+        return height + ITEM_GAP
+
+
+ITEM_GAP = 5
+NOTE_GAP = 8  # between an item's text and a note on the same line
 
 
 @functools.lru_cache(maxsize=4096)  # each cell tries several line counts; lanes measure twice
 def _place(item: Item, width: float, max_lines: int) -> _Placed:
     text_room = width - 16  # the mark's column
-    lines = wrap(one_line(item.text), text_room, FONT_ITEM, lines=max_lines)
-    note = fit_line(one_line(item.note), text_room, FONT_SMALL) if item.note else ""
-    return _Placed(lines or ["(no text)"], note, item)
+    lines = wrap(one_line(item.text), text_room, FONT_ITEM, lines=max_lines) or ["(no text)"]
+    if not item.note:
+        return _Placed(lines, "", item, False)
+    note = one_line(item.note)
+    after = text_room - text_width(lines[-1], FONT_ITEM) - NOTE_GAP
+    if text_width(note, FONT_SMALL) <= after:
+        return _Placed(lines, note, item, True)
+    return _Placed(lines, fit_line(note, text_room, FONT_SMALL), item, False)
 
 
 def _stage_items(journey: Journey, stage: Stage) -> dict[str, list[Item]]:
@@ -500,7 +510,7 @@ def _detail(
         for name in ("Doing", "Touchpoints", "Pain points", "Opportunities")
         if any(i[name] for i in items)
     ]
-    emotion_height = 170.0
+    emotion_height = 150.0
     bottom = HEIGHT - MARGIN - 34  # the footer's top
     lane_gap = 12
     available = bottom - y - emotion_height - lane_gap * (len(lanes) + 1)
@@ -540,7 +550,7 @@ def _detail(
 
 
 def _cell_need(placed: list[_Placed]) -> float:
-    return 2 * PADDING + sum(p.height() for p in placed) if placed else 0.0
+    return 2 * PADDING + sum(p.height() for p in placed) - ITEM_GAP if placed else 0.0
 
 
 def _share(needs: dict[str, float], available: float) -> dict[str, float]:
@@ -578,7 +588,7 @@ def _cell(svg: _Svg, items: Sequence[Item], x: float, y: float, w: float, h: flo
         placed = _place(item, inner, max_lines)
         last = count == len(items) - 1
         room = bottom - cursor - (0 if last else more_height)
-        if placed.height() - 6 > room:
+        if placed.height() - ITEM_GAP > room:
             # Not this item: say how many are not shown (it always fits: reserved above).
             left = len(items) - count
             svg.text(x + PADDING, cursor + FONT_SMALL, f"+ {left} more", FONT_SMALL, fill=MUTED, italic=True)
@@ -595,7 +605,11 @@ def _item(svg: _Svg, placed: _Placed, x: float, y: float) -> None:
     for index, line in enumerate(placed.lines):
         svg.text(x + 16, baseline + index * _line_height(FONT_ITEM), line, FONT_ITEM, fill=item.colour,
                  italic=item.italic)  # fmt: skip
-    if placed.note:
+    if placed.note and placed.inline:
+        last = baseline + (len(placed.lines) - 1) * _line_height(FONT_ITEM)
+        after = x + 16 + text_width(placed.lines[-1], FONT_ITEM) + NOTE_GAP
+        svg.text(after, last, placed.note, FONT_SMALL, fill=item.note_colour)
+    elif placed.note:
         note_y = baseline + len(placed.lines) * _line_height(FONT_ITEM) - 1
         svg.text(x + 16, note_y, placed.note, FONT_SMALL, fill=item.note_colour)
 
