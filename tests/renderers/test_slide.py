@@ -1,4 +1,4 @@
-"""The slide image (svg, png, pdf): goldens, 16:9 fit, paging, text inside its boxes, inert markup, converter."""
+"""The slide image (svg, png, pdf): goldens, 16:9 fit, lines per persona, paging, inert markup, converter."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The slide image's text metrics: width tables equal to the installed DejaVu fonts, wrapping, ellipsis, glyphs."""
+"""The slide's text metrics: width tables equal to the installed DejaVu fonts, wrapping, ellipsis, glyphs."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ import pytest
 
 from journeyctl.renderers import svg
 from journeyctl.renderers.slide_text import _CHARACTERS, _UNITS_PER_EM, _WIDTHS, ELLIPSIS, text_width, wrap
-from tests.renderers.rendercases import case_id, example_maps, load
-from tests.renderers.rendercases import FIDELITY, CHECKOUT
 from tests.conftest import require_tool
+from tests.renderers.rendercases import CHECKOUT, FIDELITY, case_id, example_maps, load
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 SVG_NS = "{http://www.w3.org/2000/svg}"
