@@ -209,6 +209,26 @@ def test_missing_cairosvg_is_an_input_error_with_install_hint(
     assert not target.exists()
 
 
+class _NoCairoLibrary:
+    """An import hook that fails as cairocffi does on a machine without the Cairo library."""
+
+    def find_spec(self, name: str, path: object, target: object = None) -> None:
+        if name == "cairosvg":
+            raise OSError('no library called "cairo-2" was found')
+
+
+def test_missing_cairo_library_is_an_input_error_with_install_hint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delitem(sys.modules, "cairosvg", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [_NoCairoLibrary(), *sys.meta_path])
+    target = tmp_path / "out.png"
+    assert run(["render", str(CHECKOUT), "-f", "png", "-o", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert "the Cairo library is not installed" in err and "brew install cairo" in err
+    assert not target.exists()
+
+
 def test_svg_needs_no_converter_and_no_graphviz(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "cairosvg", None)
     monkeypatch.setenv("PATH", str(tmp_path))
