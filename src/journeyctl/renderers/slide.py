@@ -451,21 +451,50 @@ def _lane_label(svg: _Svg, name: str, y: float, height: float) -> None:
     for index, line in enumerate(label_lines):
         svg.text(MARGIN, y + 18 + index * 16, line, FONT_LANE, fill=MUTED, bold=True)
     svg.close()
-    svg.rule(y + height + 5)
+    svg.rule(y + height + 4)
+
+
+def _indent(number: int, size: float) -> float:
+    """Where a stage's name starts in its heading: after its number."""
+    return PADDING + text_width(str(number), size, bold=True) + 8
+
+
+def _heading_size(stages: Sequence[Stage], numbers: dict[str, int], width: float) -> float:
+    """The largest heading size (17, 15 or 13 px) at which no word of any stage name must be broken.
+
+    One size for the slide, so headings read as a row; a word too long even at 13 px is broken.
+    """
+    for size in (FONT_STAGE, 15.0, 13.0):
+        if all(
+            text_width(word, size, bold=True) <= width - _indent(numbers[stage.id], size) - PADDING
+            for stage in stages
+            for word in one_line(stage.name).split()
+        ):
+            return size
+    return 13.0
 
 
 def _stage_heading(
-    svg: _Svg, stage: Stage, number: int, x: float, y: float, w: float, height: float, name_lines: list[str]
+    svg: _Svg,
+    stage: Stage,
+    number: int,
+    x: float,
+    y: float,
+    w: float,
+    height: float,
+    name_lines: list[str],
+    size: float,
 ) -> None:
     svg.open("stage")
     svg.rect(x, y, w, height, HEADING_FILL)
-    svg.text(x + PADDING, y + 22, f"{number}", FONT_STAGE, fill=MUTED, bold=True)
-    indent = PADDING + text_width(f"{number}", FONT_STAGE, bold=True) + 8
+    svg.text(x + PADDING, y + 22, f"{number}", size, fill=MUTED, bold=True)
+    indent = _indent(number, size)
+    step = _line_height(size)
     for index, line in enumerate(name_lines):
-        svg.text(x + indent, y + 22 + index * 22, line, FONT_STAGE, bold=True)
+        svg.text(x + indent, y + 22 + index * step, line, size, bold=True)
     if stage.phase:
         phase = fit_line(_phase_words(stage.phase), w - indent - PADDING, FONT_SMALL)
-        svg.text(x + indent, y + 22 + len(name_lines) * 22 - 2, phase, FONT_SMALL, fill=MUTED)
+        svg.text(x + indent, y + 22 + len(name_lines) * step - 4, phase, FONT_SMALL, fill=MUTED)
     svg.close()
 
 
@@ -487,9 +516,19 @@ def _detail(
     left, column = _columns(len(stages))
     cell_width = column - GUTTER
     # Stage headings: as tall as the longest name needs (at most two lines).
-    name_room = cell_width - 2 * PADDING - 30
-    names = [wrap(one_line(stage.name), name_room, FONT_STAGE, bold=True, lines=2) for stage in stages]
-    heading_height = 16 + max(len(name) for name in names) * 22 + (16 if any(s.phase for s in stages) else 0)
+    size = _heading_size(stages, numbers, cell_width)
+    names = [
+        wrap(
+            one_line(stage.name),
+            cell_width - _indent(numbers[stage.id], size) - PADDING,
+            size,
+            bold=True,
+            lines=2,
+        )
+        for stage in stages
+    ]
+    phases = 14 if any(stage.phase for stage in stages) else 0
+    heading_height = 16 + max(len(name) for name in names) * _line_height(size) + phases
     _lane_label(svg, "Stage", top, heading_height)
     for index, stage in enumerate(stages):
         _stage_heading(
@@ -501,6 +540,7 @@ def _detail(
             cell_width,
             heading_height,
             names[index],
+            size,
         )
     y = top + heading_height + 12
 
@@ -510,9 +550,9 @@ def _detail(
         for name in ("Doing", "Touchpoints", "Pain points", "Opportunities")
         if any(i[name] for i in items)
     ]
-    emotion_height = 150.0
+    emotion_height = 170.0
     bottom = HEIGHT - MARGIN - 34  # the footer's top
-    lane_gap = 12
+    lane_gap = 8
     available = bottom - y - emotion_height - lane_gap * (len(lanes) + 1)
 
     def need(lane: str, lines: int) -> float:
@@ -580,10 +620,9 @@ def _cell(svg: _Svg, items: Sequence[Item], x: float, y: float, w: float, h: flo
     bottom = y + h - PADDING
     more_height = _line_height(FONT_SMALL) + 2
     cursor = y + PADDING
-    # The most lines an item that still shows every item (three, two, one); else two and "+ N more".
-    max_lines = next(
-        (lines for lines in (3, 2, 1) if _cell_need([_place(item, inner, lines) for item in items]) <= h), 2
-    )
+    # Three lines an item when every item then fits, else two (and "+ N more" if still too many):
+    # one line an item would show every step as a stub that says nothing.
+    max_lines = 3 if _cell_need([_place(item, inner, 3) for item in items]) <= h else 2
     for count, item in enumerate(items):
         placed = _place(item, inner, max_lines)
         last = count == len(items) - 1
@@ -614,9 +653,14 @@ def _item(svg: _Svg, placed: _Placed, x: float, y: float) -> None:
         svg.text(x + 16, note_y, placed.note, FONT_SMALL, fill=item.note_colour)
 
 
-def _emotion_axis(svg: _Svg, y: float, height: float, left: float, label: str) -> tuple[float, float]:
-    """The emotion lane's label, grid and scale; returns (y of +2, y of -2)."""
-    top, low = y + 34, y + height - 30  # room for the lane's name above, "not scored" marks below
+def _emotion_axis(
+    svg: _Svg, y: float, height: float, left: float, label: str, *, gaps: bool = True
+) -> tuple[float, float]:
+    """The emotion lane's label, grid and scale; returns (y of +2, y of -2).
+
+    Room is left above for the lane's name and, when ``gaps``, below for "not scored" marks.
+    """
+    top, low = y + 34, y + height - (30 if gaps else 10)
     svg.open("lane-label")
     svg.text(MARGIN, y + 18, label, FONT_LANE, fill=MUTED, bold=True)
     svg.close()
@@ -630,7 +674,7 @@ def _emotion_axis(svg: _Svg, y: float, height: float, left: float, label: str) -
             f'<path d="M{_n(left)} {_n(level)}H{_n(WIDTH - MARGIN)}" stroke="{RULE}" stroke-width="{width}"/>'
         )
     svg.close()
-    svg.rule(y + height + 5)
+    svg.rule(y + height + 4)
     return top, low
 
 
@@ -643,13 +687,19 @@ def _emotion_lane(
     y: float,
     height: float,
 ) -> None:
-    top, low = _emotion_axis(svg, y, height, left, "EMOTION")
     # Each main-line step's x: spread evenly across its stage's column.
     xs: dict[str, float] = {}
     for index, stage in enumerate(stages):
         main = [step for step in stage.steps if not step.is_branch]
         for k, step in enumerate(main):
             xs[step.id] = left + index * column + (column - GUTTER) * (k + 0.5) / len(main)
+    gaps = any(point.score is None for line in lines for point in line.points if point.step_id in xs)
+    # Each stage's column lightly shaded under the curve, so a point reads as its stage's.
+    svg.open("emotion-columns")
+    for index in range(len(stages)):
+        svg.rect(left + index * column, y, column - GUTTER, height, CELL, rx=4)
+    svg.close()
+    top, low = _emotion_axis(svg, y, height, left, "EMOTION", gaps=gaps)
     spread = 5.0 if len(lines) > 1 else 0.0
 
     def level(score: float) -> float:
@@ -682,7 +732,7 @@ def _emotion_lane(
             else:
                 _marker(svg, marker, colour, x, level(point.score), filled=True)
     svg.close()
-    if any(point.score is None for line in lines for point in line.points if point.step_id in xs):
+    if gaps:
         svg.text(MARGIN, low + 22, "not scored", 11, fill=MUTED)
 
 
