@@ -229,6 +229,24 @@ def test_branches_hang_off_the_main_line() -> None:
     assert rejoins + ', label="rejoins"]' in text
 
 
+@pytest.mark.graphviz
+def test_dot_lays_the_main_line_level_and_every_branch_off_it(dot_binary: str) -> None:
+    """Where dot puts the steps (``-Tplain``): every main-line step on one level, no branch step on it."""
+    loaded = load(FIDELITY)
+    source = dot.render(loaded, dot.Options())
+    result = subprocess.run([dot_binary, "-Tplain"], input=source, capture_output=True, check=True)
+    levels: dict[str, float] = {}
+    for line in result.stdout.decode().splitlines():
+        parts = line.split()
+        if parts[:1] == ["node"] and parts[1].startswith('"step:'):
+            levels[parts[1].strip('"').removeprefix("step:")] = float(parts[3])
+    kinds = {step.id: step.is_branch for _, step in loaded.journey.iter_steps()}
+    main = {levels[ident] for ident, branch in kinds.items() if not branch}
+    assert len(main) == 1, f"the main line is not level: {levels}"
+    line = main.pop()
+    assert all(abs(levels[ident] - line) > 0.5 for ident, branch in kinds.items() if branch), levels
+
+
 def test_step_labels_carry_the_fidelity_fields() -> None:
     import re
 
