@@ -17,7 +17,9 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-FONT_FAMILY = "DejaVu Sans, Verdana, sans-serif"
+#: DejaVu Sans first (Cairo takes only the first family); Bitstream Vera Sans has the same widths;
+#: a viewer's sans-serif fallback (Arial, Helvetica, Liberation Sans) is narrower, so text stays inside.
+FONT_FAMILY = "DejaVu Sans, Bitstream Vera Sans, sans-serif"
 ELLIPSIS = "\u2026"
 
 #: Units per em of DejaVu Sans: the tables below are in these units.
