@@ -132,21 +132,20 @@ def plan_slides(journey: Journey, options: SlideOptions) -> list[Slide]:
 def render_slides(loaded: LoadedMap, options: SlideOptions, *, every: bool) -> list[bytes]:
     """The SVG of each slide asked for: every slide when ``every`` and no ``page``, else one."""
     journey = loaded.journey
-    slides = plan_slides(journey, options)
+    every_slide = plan_slides(journey, options)
+    count = len(every_slide)
     if options.page is not None:
-        if options.page > len(slides):
+        if options.page > count:
             raise RenderError(
-                f"option page={options.page}: {loaded.path} has {len(slides)} "
-                f"slide{'s' if len(slides) != 1 else ''}",
-                hint=f"pages run from 1 to {len(slides)}",
+                f"option page={options.page}: {loaded.path} has {count} slide{'s' if count != 1 else ''}",
+                hint=f"pages run from 1 to {count}",
             )
-        slides = [slides[options.page - 1]]
-    elif not every:
-        slides = slides[:1]
+        chosen = [every_slide[options.page - 1]]
+    else:
+        chosen = every_slide if every else every_slide[:1]
     lines = emotion_lines(journey)
     numbers = {stage.id: index for index, stage in enumerate(journey.stages, start=1)}
-    everything = plan_slides(journey, options)
-    return [_draw(journey, slide, lines, numbers, everything).encode("utf-8") for slide in slides]
+    return [_draw(journey, slide, lines, numbers, every_slide).encode("utf-8") for slide in chosen]
 
 
 # --- SVG text ------------------------------------------------------------------------------
@@ -824,8 +823,7 @@ def _overview(
     svg.close()
     y += label_height + 12
     chart_height = 330.0
-    low_y = _overview_emotion(svg, stages, lines, left, column, y, chart_height)
-    del low_y
+    _overview_emotion(svg, stages, lines, left, column, y, chart_height)
     y += chart_height + 12
     # Pain points by severity and opportunities: one bar each per stage, to a common scale.
     bar_height = 150.0
@@ -895,7 +893,7 @@ def _overview_emotion(
     column: float,
     y: float,
     height: float,
-) -> float:
+) -> None:
     top, low = _emotion_axis(svg, y, height, left, "EMOTION (MEAN)")
     centres = {stage.id: left + (index + 0.5) * column - GUTTER / 2 for index, stage in enumerate(stages)}
     marks = column >= 14  # markers where there is room for them; the line alone below that
@@ -928,4 +926,3 @@ def _overview_emotion(
             elif marks or centres[stage] in alone:
                 _marker(svg, marker, colour, centres[stage], level(mean), filled=True, r=4.5 if marks else 3)
     svg.close()
-    return low
