@@ -33,6 +33,7 @@ from tests.renderers.test_graphviz import big_map
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 BANK = next((path for path in example_maps() if path.stem == "bank-card-fraud-support"), CHECKOUT)
+RETAIL = next(path for path in example_maps() if path.stem == "retail-first-online-purchase")
 
 
 def slide_svg(loaded: LoadedMap, **options: object) -> bytes:
@@ -110,6 +111,14 @@ def test_branch_steps_are_marked_as_branches_in_the_doing_lane() -> None:
     text = " ".join("".join(t.itertext()) for t in root.iter(f"{SVG_NS}text"))
     assert "failure path off “Picks a delivery slot”" in text
     assert "Finds every evening slot full" in text
+
+
+def test_picked_stages_are_the_columns_and_the_header_says_which() -> None:
+    loaded = load(RETAIL)
+    root = ET.fromstring(slide_svg(loaded, stages=["discover", "checkout"]))
+    assert len(groups(root, "stage")) == 2
+    (header,) = groups(root, "header")
+    assert "stages 1, 3 of 7" in " ".join("".join(t.itertext()) for t in header)
 
 
 @pytest.mark.parametrize(

@@ -339,9 +339,16 @@ def _header(
     if journey.personas:
         names = "; ".join(one_line(persona.name) for persona in journey.personas)
         facts.append(("Persona: " if len(journey.personas) == 1 else "Personas: ") + names)
-    first, last = numbers[slide.stages[0].id], numbers[slide.stages[-1].id]
+    shown = [numbers[stage.id] for stage in slide.stages]
     total = len(journey.stages)
-    facts.append(f"stages {first}–{last} of {total}" if (first, last) != (1, total) else f"{total} stages")
+    if len(shown) == total:
+        facts.append(f"{total} stages")
+    elif shown == list(range(shown[0], shown[-1] + 1)):
+        facts.append(f"stages {shown[0]}–{shown[-1]} of {total}")
+    else:  # picked with --stages: say which, not a range that hides the gaps
+        facts.append(f"stages {', '.join(map(str, shown))} of {total}")
+    if journey.baseline:
+        facts.append(f"baseline: {journey.baseline}")
     if journey.owner:
         facts.append(f"owner: {one_line(journey.owner)}")
     if journey.reviewed is not None:
