@@ -74,8 +74,13 @@ OPPORTUNITY_COLOUR = "#067647"
 
 #: One style per persona line: colour (Okabe-Ito, safe for colour-blind readers), marker, dash.
 LINE_COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
-LINE_MARKERS = ("circle", "square", "triangle", "diamond", "cross", "down", "star")
-LINE_DASHES = ("", "10 5", "3 4", "12 4 3 4", "6 3", "2 6", "16 4")
+#: Seven colours, eight markers, six dashes: no two of the first 168 lines look alike.
+LINE_MARKERS = ("circle", "square", "triangle", "diamond", "cross", "down", "star", "ring")
+LINE_DASHES = ("", "10 5", "3 4", "12 4 3 4", "6 3", "2 6")
+
+#: The emotion lane's height on a detail slide: at least (so the curve reads), at most.
+EMOTION_LEAST = 170.0
+EMOTION_MOST = 360.0
 
 FONT_TITLE = 30
 FONT_SUBTITLE = 15
@@ -421,6 +426,14 @@ def _marker(svg: _Svg, kind: str, colour: str, x: float, y: float, *, filled: bo
     if kind == "circle":
         svg.add(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}" {paint}/>')
         return
+    if kind == "ring":  # a circle with a white centre even when filled: told apart from "circle"
+        svg.add(
+            f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}" fill="#ffffff" '
+            f'stroke="{colour}" stroke-width="3"/>'
+        )
+        if filled:
+            svg.add(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r * 0.35)}" fill="{colour}"/>')
+        return
     if kind == "square":
         points = [(x - r, y - r), (x + r, y - r), (x + r, y + r), (x - r, y + r)]
     elif kind == "triangle":
@@ -556,7 +569,7 @@ def _detail(
         for name in ("Doing", "Touchpoints", "Pain points", "Opportunities")
         if any(i[name] for i in items)
     ]
-    emotion_height = 170.0
+    emotion_height = EMOTION_LEAST
     bottom = HEIGHT - MARGIN - 34  # the footer's top
     lane_gap = 8
     available = bottom - y - emotion_height - lane_gap * (len(lanes) + 1)
@@ -576,7 +589,11 @@ def _detail(
     for lane in lanes:
         extra = min(wants[lane], spare * wants[lane] / sum(wants.values())) if sum(wants.values()) else 0.0
         heights[lane] += extra
+    # What is left: the curve grows up to a third of the slide, then the lanes share the rest.
     spare = available - grow - sum(heights.values())
+    more = min(spare, max(EMOTION_MOST - emotion_height, 0.0))
+    emotion_height += more
+    spare -= more
     for lane in lanes:
         heights[lane] += spare / len(lanes)
 
