@@ -80,6 +80,17 @@ def test_every_stage_of_an_example_is_a_column_with_its_name() -> None:
             assert " ".join(stage.name.split()) in drawn.replace("…", ""), (path, drawn)
 
 
+def test_a_cell_that_holds_all_its_items_shows_them_all() -> None:
+    # The bank example's lanes fit at two lines an item: no "+ N more" (a rounding slip once hid
+    # the last step of two stages).
+    root = ET.fromstring(slide_svg(load(BANK)))
+    text = " ".join("".join(t.itertext()) for g in groups(root, "cell") for t in g.iter(f"{SVG_NS}text"))
+    assert " more" not in text
+    drawn = " ".join(text.split())
+    for _, step in load(BANK).journey.iter_steps():
+        assert " ".join(step.action.split()[:3]) in drawn, step.action
+
+
 def test_one_emotion_line_per_persona_with_a_marker_at_each_of_their_scored_steps() -> None:
     loaded = load(BANK)
     lines = emotion_lines(loaded.journey)

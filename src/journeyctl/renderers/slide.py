@@ -645,12 +645,14 @@ def _cell(svg: _Svg, items: Sequence[Item], x: float, y: float, w: float, h: flo
     cursor = y + PADDING
     # Three lines an item when every item then fits, else two (and "+ N more" if still too many):
     # one line an item would show every step as a stub that says nothing.
-    max_lines = 3 if _cell_need([_place(item, inner, 3) for item in items]) <= h else 2
+    max_lines = 3 if _cell_need([_place(item, inner, 3) for item in items]) <= h + 0.01 else 2
+    # Room for "+ N more" is kept free only when not every item fits.
+    everything_fits = _cell_need([_place(item, inner, max_lines) for item in items]) <= h + 0.01
     for count, item in enumerate(items):
         placed = _place(item, inner, max_lines)
         last = count == len(items) - 1
-        room = bottom - cursor - (0 if last else more_height)
-        if placed.height() - ITEM_GAP > room:
+        room = bottom - cursor - (0 if last or everything_fits else more_height)
+        if placed.height() - ITEM_GAP > room + 0.01:  # sums of tenths: compare with a tolerance
             # Not this item: say how many are not shown (it always fits: reserved above).
             left = len(items) - count
             svg.text(x + PADDING, cursor + FONT_SMALL, f"+ {left} more", FONT_SMALL, fill=MUTED, italic=True)
