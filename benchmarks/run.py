@@ -77,7 +77,8 @@ FAST_SECONDS = 0.3
 FAST_RUNS = 20
 TIMEOUT_SECONDS = 900
 
-RENDER_FORMATS = ("html", "md", "mermaid", "dot", "svg")
+#: svg and png are the slide image (no Graphviz); flow-svg is the Graphviz flow diagram.
+RENDER_FORMATS = ("html", "md", "mermaid", "dot", "flow-svg", "svg", "png")
 #: How many corpus maps the formatter rows format (see prepare()).
 FMT_MAPS = 100
 
@@ -609,13 +610,13 @@ def benchmarks(tools: Tools, corpora: Corpora) -> list[Bench]:
     for subject, path, tag in (("1 map", one, "one"), ("large map", large, "large")):
         mermaid_peer = (("mmdc-" + tag, "peer"),)
         for fmt in RENDER_FORMATS:
-            suffix = {"md": "md", "mermaid": "mmd"}.get(fmt, fmt)
+            suffix = {"md": "md", "mermaid": "mmd", "flow-svg": "flow.svg"}.get(fmt, fmt)
             rows.append(
                 Bench(
                     f"render-{tag}-{fmt}",
                     f"journeyctl render {fmt}, {subject}",
                     [j, "render", path, "-f", fmt, "-o", str(out / f"{tag}.{suffix}")],
-                    ["journeyctl:render"] + (["dot"] if fmt == "svg" else []),
+                    ["journeyctl:render"] + (["dot"] if fmt.startswith("flow-") else []),
                     peers=mermaid_peer if fmt in ("html", "md", "mermaid") else (),
                 )
             )
@@ -752,7 +753,7 @@ def worst_case_rows(tools: Tools, corpora: Corpora, shape: dict[str, int]) -> li
                     "-o",
                     str(corpora.out / f"word.{fmt}"),
                 ],
-                ["journeyctl:render"] + (["dot"] if fmt == "svg" else []),
+                ["journeyctl:render"],
             )
         )
     for bench in rows:

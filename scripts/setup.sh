@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(graphviz chromium fonts-dejavu-core hyperfine time ca-certificates git)
+packages=(graphviz libcairo2 chromium fonts-dejavu-core hyperfine time ca-certificates git)
 command -v python3 >/dev/null || packages+=(python3 python3-venv python3-pip)
 command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)

@@ -99,7 +99,7 @@ def test_mutated_large_map_differs_by_scattered_edits(tmp_path: Path) -> None:
 
 
 TAGS = ("one", "large")
-FORMATS = ("html", "md", "mermaid", "dot", "svg")
+FORMATS = ("html", "md", "mermaid", "dot", "flow-svg", "svg", "png")
 
 
 def test_quick_run_reports_every_row(tmp_path: Path) -> None:

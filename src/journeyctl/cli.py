@@ -493,7 +493,8 @@ def render(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="Output format: html, md, mermaid, dot, svg, png, pdf, or a plugin's "
+            help="Output format: html, svg, png, pdf (the slide image), md, mermaid, dot, flow-svg, "
+            "flow-png, flow-pdf (the Graphviz flow diagram), csv, or a plugin's "
             "(see 'journeyctl formats').",
             autocompletion=complete.render_formats,
         ),
@@ -530,11 +531,11 @@ def render(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only, no summary.")] = False,
     debug: Debug = False,
 ) -> None:
-    """Render journey maps to HTML, Markdown, Mermaid or Graphviz (dot, svg, png, pdf).
+    """Render journey maps to HTML, a slide image (svg, png, pdf), Markdown, Mermaid or Graphviz.
 
     One map goes to -o FILE or stdout; several maps or a directory go to -o DIR,
     mirroring their paths. Nothing is written unless every map renders. Exit 0 on
-    success, 2 on an invalid map, a bad option or a missing Graphviz.
+    success, 2 on an invalid map, a bad option, a missing Graphviz or Cairo.
     """
     from journeyctl.loader import paused_gc
     from journeyctl.renderers.command import run_render

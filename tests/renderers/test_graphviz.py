@@ -14,7 +14,10 @@ import pytest
 from journeyctl.cli import run
 from journeyctl.errors import RenderError
 from journeyctl.loader import load_bytes
-from journeyctl.renderers import dot, pdf, png, svg
+from journeyctl.renderers import dot
+from journeyctl.renderers import flow_pdf as pdf
+from journeyctl.renderers import flow_png as png
+from journeyctl.renderers import flow_svg as svg
 from journeyctl.renderers.graphviz_dot import build_dot, choose_layout, label_text
 from tests.renderers.rendercases import (
     CHECKOUT,
@@ -129,7 +132,7 @@ def test_missing_graphviz_is_an_input_error_with_install_hint(
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))  # an empty directory: no dot
     target = tmp_path / "out.svg"
-    code = run(["render", str(CHECKOUT), "--format", "svg", "-o", str(target)])
+    code = run(["render", str(CHECKOUT), "--format", "flow-svg", "-o", str(target)])
     err = capsys.readouterr().err
     assert code == 2
     assert "Graphviz is not installed" in err
@@ -224,6 +227,24 @@ def test_branches_hang_off_the_main_line() -> None:
     assert '"step:slot-full" -> "step:picks-morning-slot" [style=dashed' in text
     rejoins = '"step:picks-morning-slot" -> "step:pays" [style=dashed, color="#6941c6", fontcolor="#6941c6"'
     assert rejoins + ', label="rejoins"]' in text
+
+
+@pytest.mark.graphviz
+def test_dot_lays_the_main_line_level_and_every_branch_off_it(dot_binary: str) -> None:
+    """Where dot puts the steps (``-Tplain``): every main-line step on one level, no branch step on it."""
+    loaded = load(FIDELITY)
+    source = dot.render(loaded, dot.Options())
+    result = subprocess.run([dot_binary, "-Tplain"], input=source, capture_output=True, check=True)
+    levels: dict[str, float] = {}
+    for line in result.stdout.decode().splitlines():
+        parts = line.split()
+        if parts[:1] == ["node"] and parts[1].startswith('"step:'):
+            levels[parts[1].strip('"').removeprefix("step:")] = float(parts[3])
+    kinds = {step.id: step.is_branch for _, step in loaded.journey.iter_steps()}
+    main = {levels[ident] for ident, branch in kinds.items() if not branch}
+    assert len(main) == 1, f"the main line is not level: {levels}"
+    line = main.pop()
+    assert all(abs(levels[ident] - line) > 0.5 for ident, branch in kinds.items() if branch), levels
 
 
 def test_step_labels_carry_the_fidelity_fields() -> None:

@@ -142,7 +142,7 @@ def test_bad_options_are_usage_errors(option: str, message: str, capsys: pytest.
 
 def test_parse_options_kebab_case_lists_and_booleans() -> None:
     options: Any = parse_options(
-        get_renderer("svg"), ["row-length=5", "stages=a,b", "stages=c", "backstage=true"]
+        get_renderer("flow-svg"), ["row-length=5", "stages=a,b", "stages=c", "backstage=true"]
     )
     assert (options.row_length, options.stages, options.backstage) == (5, ["a", "b", "c"], True)
 
@@ -167,14 +167,15 @@ def test_several_maps_need_an_output_directory(tmp_path: Path, capsys: pytest.Ca
 def test_formats_lists_every_builtin(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["formats"]) == 0
     out = capsys.readouterr().out
-    for name in ("html", "md", "mermaid", "dot", "svg", "png", "pdf"):
+    for name in ("html", "md", "mermaid", "dot", "svg", "png", "pdf", "flow-svg", "flow-png", "flow-pdf"):
         assert f"\n{name} " in out
     assert "Graphviz (dot)" in out
     assert run(["formats", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     by_name = {item["name"]: item for item in data["formats"]}
     assert by_name["md"]["aliases"] == ["markdown"] and by_name["md"]["extension"] == ".md"
-    assert by_name["svg"]["requires"] == ["dot"] and by_name["dot"]["requires"] == []
+    assert by_name["flow-svg"]["requires"] == ["dot"] and by_name["dot"]["requires"] == []
+    assert by_name["svg"]["requires"] == [] and by_name["svg"]["aliases"] == ["slide"]
     assert by_name["png"]["binary"] is True
     assert {"name": "layout", "type": "auto|detailed|compact", "default": "auto"}.items() <= {
         **next(o for o in by_name["dot"]["options"] if o["name"] == "layout")

@@ -41,11 +41,20 @@ BUILTIN_RENDERERS: dict[str, str] = {
     "svg": "journeyctl.renderers.svg",
     "png": "journeyctl.renderers.png",
     "pdf": "journeyctl.renderers.pdf",
+    "flow-svg": "journeyctl.renderers.flow_svg",
+    "flow-png": "journeyctl.renderers.flow_png",
+    "flow-pdf": "journeyctl.renderers.flow_pdf",
     "csv": "journeyctl.renderers.csv",
 }
 
 #: Aliases of the built-ins, kept here too so that ``--format markdown`` imports one module, not all.
-BUILTIN_ALIASES: dict[str, str] = {"markdown": "md", "mmd": "mermaid", "graphviz": "dot", "gv": "dot"}
+BUILTIN_ALIASES: dict[str, str] = {
+    "markdown": "md",
+    "mmd": "mermaid",
+    "graphviz": "dot",
+    "gv": "dot",
+    "slide": "svg",
+}
 
 ENTRY_POINT_GROUP = "journeyctl.renderers"
 

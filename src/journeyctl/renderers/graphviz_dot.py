@@ -319,7 +319,10 @@ def _detailed(dot: _Dot, journey: Journey, stages: list[Stage], options: Graphvi
             style = "DASHED,ROUNDED" if step.is_branch else "ROUNDED"
             border = BRANCH_COLOUR if step.is_branch else "#344054"
             table = _table(rows, fill=emotion_colour(curve_score(step)), border=border, style=style)
-            dot.add(f"{node} [label={table}];")
+            # One group for the main line: dot keeps a group's edges straight, so the line every
+            # customer follows runs level and the branches are drawn off it, not the other way round.
+            group = "" if step.is_branch else ', group="main"'
+            dot.add(f"{node} [label={table}{group}];")
             step_columns[step.id] = len(columns)
             column: list[str] = []
             for ref in step.touchpoints:

@@ -1,4 +1,4 @@
-"""Running the Graphviz ``dot`` program on DOT text, for the svg, png and pdf renderers."""
+"""Running the Graphviz ``dot`` program on DOT text, for the flow-svg, flow-png and flow-pdf renderers."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ INSTALL_HINT = (
 
 
 def render_with_dot(loaded: LoadedMap, options: GraphvizOptions, output_format: str) -> bytes:
-    """The map laid out by ``dot`` as ``output_format`` (svg, png or pdf)."""
+    """The map laid out by ``dot`` as ``output_format`` (svg, png or pdf), for the flow-* formats."""
     import graphviz  # type: ignore[import-untyped]
 
     source = build_dot(loaded, options)
@@ -26,7 +26,7 @@ def render_with_dot(loaded: LoadedMap, options: GraphvizOptions, output_format: 
         output: bytes = graphviz.pipe("dot", output_format, source.encode("utf-8"), quiet=True)
     except graphviz.ExecutableNotFound:
         raise RenderError(
-            f"Graphviz is not installed: --format {output_format} runs the 'dot' program, "
+            f"Graphviz is not installed: --format flow-{output_format} runs the 'dot' program, "
             "which is not on PATH",
             hint=INSTALL_HINT,
         ) from None

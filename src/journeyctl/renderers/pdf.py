@@ -1,11 +1,11 @@
-"""``--format pdf``: the Graphviz layout of the map as PDF, drawn by the ``dot`` program."""
+"""``--format pdf``: the slide image of the map as a PDF, one page per slide, converted by CairoSVG."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from journeyctl.renderers.graphviz_dot import GraphvizOptions
-from journeyctl.renderers.graphviz_run import render_with_dot
+from journeyctl.renderers.slide import SlideOptions, render_slides
+from journeyctl.renderers.slide_convert import svgs_to_pdf
 
 if TYPE_CHECKING:
     from journeyctl.loader import LoadedMap
@@ -13,14 +13,14 @@ if TYPE_CHECKING:
 NAME = "pdf"
 ALIASES: tuple[str, ...] = ()
 EXTENSION = ".pdf"
-DESCRIPTION = "PDF of the Graphviz layout (needs Graphviz)"
+DESCRIPTION = "Slide image as PDF, every slide a 16:9 page (needs CairoSVG and Cairo)"
 BINARY = True
-REQUIRES: tuple[str, ...] = ("dot",)
+REQUIRES: tuple[str, ...] = ()
 
 
-class Options(GraphvizOptions):
+class Options(SlideOptions):
     """Options of the pdf format."""
 
 
 def render(loaded: LoadedMap, options: Options) -> bytes:
-    return render_with_dot(loaded, options, "pdf")
+    return svgs_to_pdf(render_slides(loaded, options, every=True))

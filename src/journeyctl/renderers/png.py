@@ -1,11 +1,13 @@
-"""``--format png``: the Graphviz layout of the map as PNG, drawn by the ``dot`` program."""
+"""``--format png``: the slide image of the map as a PNG, converted from its SVG by CairoSVG."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from journeyctl.renderers.graphviz_dot import GraphvizOptions
-from journeyctl.renderers.graphviz_run import render_with_dot
+from pydantic import Field
+
+from journeyctl.renderers.slide import SlideOptions, render_slides
+from journeyctl.renderers.slide_convert import svg_to_png
 
 if TYPE_CHECKING:
     from journeyctl.loader import LoadedMap
@@ -13,14 +15,18 @@ if TYPE_CHECKING:
 NAME = "png"
 ALIASES: tuple[str, ...] = ()
 EXTENSION = ".png"
-DESCRIPTION = "PNG image of the Graphviz layout (needs Graphviz)"
+DESCRIPTION = "Slide image as PNG (1920 x 1080; needs CairoSVG and Cairo)"
 BINARY = True
-REQUIRES: tuple[str, ...] = ("dot",)
+REQUIRES: tuple[str, ...] = ()
 
 
-class Options(GraphvizOptions):
+class Options(SlideOptions):
     """Options of the png format."""
+
+    scale: int = Field(
+        1, ge=1, le=4, description="Pixels per SVG pixel: 2 gives 3840 x 2160 for a 4K screen."
+    )
 
 
 def render(loaded: LoadedMap, options: Options) -> bytes:
-    return render_with_dot(loaded, options, "png")
+    return svg_to_png(render_slides(loaded, options, every=False)[0], scale=options.scale)

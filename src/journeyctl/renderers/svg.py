@@ -1,26 +1,25 @@
-"""``--format svg``: the Graphviz layout of the map as SVG, drawn by the ``dot`` program."""
+"""``--format svg``: the slide image of the map, a 1920 x 1080 SVG written directly (see ``slide``)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from journeyctl.renderers.graphviz_dot import GraphvizOptions
-from journeyctl.renderers.graphviz_run import render_with_dot
+from journeyctl.renderers.slide import SlideOptions, render_slides
 
 if TYPE_CHECKING:
     from journeyctl.loader import LoadedMap
 
 NAME = "svg"
-ALIASES: tuple[str, ...] = ()
+ALIASES: tuple[str, ...] = ("slide",)
 EXTENSION = ".svg"
-DESCRIPTION = "SVG drawing of the Graphviz layout (needs Graphviz)"
+DESCRIPTION = "Slide image (1920 x 1080 SVG): stages as columns, lanes, one emotion line per persona"
 BINARY = False
-REQUIRES: tuple[str, ...] = ("dot",)
+REQUIRES: tuple[str, ...] = ()
 
 
-class Options(GraphvizOptions):
+class Options(SlideOptions):
     """Options of the svg format."""
 
 
 def render(loaded: LoadedMap, options: Options) -> bytes:
-    return render_with_dot(loaded, options, "svg")
+    return render_slides(loaded, options, every=False)[0]
