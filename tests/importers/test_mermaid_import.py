@@ -147,3 +147,12 @@ def as_we_read(their: dict[str, Any]) -> dict[str, Any]:
             for task in their["tasks"]
         ],
     }
+
+
+def test_journey_in_capitals_is_imported_with_a_warning() -> None:
+    """Mermaid's grammar takes 'JOURNEY', but its detector does not: GitHub shows an error for it."""
+    text = "JOURNEY\n  TITLE Day\n  SECTION A\n  Task: 5: Me\n"
+    [imported] = mermaid.import_source(text, "day.mmd", mermaid.Options())
+    assert imported.data["title"] == "Day"
+    assert [(n.location.line, n.location.col) for n in imported.notices] == [(1, 1)]
+    assert "only by 'journey' in lower case" in imported.notices[0].message

@@ -183,6 +183,9 @@ class _Diagram:
 
 
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*\{?([A-Za-z0-9_-]*)")
+# Azure DevOps wikis write a diagram as ``:::mermaid`` ... ``:::``.
+_COLON_FENCE = re.compile(r"^ {0,3}:::[ \t]*mermaid[ \t]*$")
+_COLON_FENCE_END = re.compile(r"^ {0,3}:::[ \t]*$")
 _FRONT_MATTER = re.compile(r"\A-{3}[ \t]*\n(.*?\n)?-{3}[ \t]*(\n|\Z)", re.DOTALL)
 _DIRECTIVE = re.compile(r"%%\{.*?\}%%|%%\{[^\n]*", re.DOTALL)
 _JOURNEY_START = re.compile(r"\A(?:[ \t]*(?:%%[^\n]*|#[^\n]*)?\n)*[ \t]*journey\b", re.IGNORECASE)
@@ -195,11 +198,22 @@ def _blank_out(match: re.Match[str]) -> str:
 
 
 def markdown_blocks(text: str) -> list[tuple[str, int]]:
-    """Every fenced ``mermaid`` block of a Markdown text: (content, its first line, 0-based)."""
+    """Every fenced ``mermaid`` block of a Markdown text: (content, its first line, 0-based).
+
+    Fences are ```` ```mermaid ````, ``~~~mermaid``, MyST's ```` ```{mermaid} ```` and the
+    ``:::mermaid`` ... ``:::`` of Azure DevOps wikis.
+    """
     blocks: list[tuple[str, int]] = []
     lines = text.split("\n")
     index = 0
     while index < len(lines):
+        if _COLON_FENCE.match(lines[index]):
+            end = index + 1
+            while end < len(lines) and not _COLON_FENCE_END.match(lines[end]):
+                end += 1
+            blocks.append(("\n".join(lines[index + 1 : end]) + "\n", index + 1))
+            index = end + 1
+            continue
         opening = _FENCE.match(lines[index])
         if not opening:
             index += 1
@@ -341,6 +355,15 @@ def _read_statements(tokens: list[_Token], diagram: _Diagram, *, clamp: bool) ->
         where = lines.at(tokens[index].offset) if index < len(tokens) else lines.at(0)
         diagram.errors.append(ImportSourceError("a Mermaid journey diagram starts with 'journey'", where))
         return
+    if tokens[index].text != "journey":
+        # Mermaid's grammar takes any case, but its diagram detector only the lower-case word.
+        diagram.notices.append(
+            Notice(
+                lines.at(tokens[index].offset),
+                f"Mermaid recognises a journey diagram only by 'journey' in lower case and cannot draw "
+                f"one that starts with '{tokens[index].text}'; imported anyway",
+            )
+        )
     index += 1
     current: _Section | None = None
 
