@@ -120,3 +120,11 @@ def test_a_grid_whose_stage_row_names_stages_like_columns_is_a_grid() -> None:
     assert csv_importer.detect_shape(csv_importer.read_table(text, "t.csv")) == "grid"
     [imported] = csv_importer.import_source(text, "t.csv", csv_importer.Options())
     assert [s["steps"][0]["action"] for s in imported.data["stages"]] == ["Sees an ad", "Buys"]
+
+
+def test_a_list_of_actions_in_one_cell_is_named_after_its_first_action() -> None:
+    text = 'Stage,Setup\nActions,"1. Receives the welcome email\n2. Sets up the laptop"\n'
+    [imported] = csv_importer.import_source(text, "t.csv", csv_importer.Options())
+    [step] = imported.data["stages"][0]["steps"]
+    assert step["id"] == "receives-the-welcome-email"
+    assert step["action"] == "1. Receives the welcome email\n2. Sets up the laptop"  # the text as written

@@ -129,7 +129,11 @@ def test_import_decides_what_it_says(source: Source) -> None:
         return
     maps = imported(source)
     assert maps
-    notices = [located(n.location, n.message) for m in maps for n in sorted(m.notices, key=lambda n: n.location)]
+    notices = [
+        located(notice.location, notice.message)
+        for imported_map in maps
+        for notice in sorted(imported_map.notices, key=lambda n: n.location)
+    ]
     assert starts_as_expected(notices, source.notices), notices
 
 
@@ -289,13 +293,12 @@ def test_mermaid_reads_the_export_as_the_original(
 def test_mermaid_cli_draws_every_export(node_binary: str, chromium_binary: str, tmp_path: Path) -> None:
     """One mmdc run (a browser start costs seconds) over a Markdown file holding every export."""
     assert node_binary  # mmdc is a Node script
-    exports = [
-        mermaid_renderer.render(
-            load_bytes(map_text(imported_map, source.importer).encode(), "map.yaml"), mermaid_renderer.Options()
-        ).decode()
+    loaded = [
+        load_bytes(map_text(imported_map, source.importer).encode(), "map.yaml")
         for source in IMPORTED
         for imported_map in imported(source)
     ]
+    exports = [mermaid_renderer.render(item, mermaid_renderer.Options()).decode() for item in loaded]
     document = tmp_path / "all.md"
     document.write_text("".join(f"```mermaid\n{text}```\n\n" for text in exports), encoding="utf-8")
     result = subprocess.run(
