@@ -156,3 +156,14 @@ def test_journey_in_capitals_is_imported_with_a_warning() -> None:
     assert imported.data["title"] == "Day"
     assert [(n.location.line, n.location.col) for n in imported.notices] == [(1, 1)]
     assert "only by 'journey' in lower case" in imported.notices[0].message
+
+
+def test_a_task_without_actors_among_tasks_with_actors_is_reported() -> None:
+    """Mermaid's "nobody" becomes the format's "every persona": said, since the export names them all."""
+    text = "journey\n  section A\n    Together: 5: Me, Cat\n    Alone: 3\n"
+    [imported] = mermaid.import_source(text, "day.mmd", mermaid.Options())
+    assert [f"{n.location.line}:{n.location.col}: {n.message}" for n in imported.notices] == [
+        "4:5: task 'Alone' names no actor: imported as a step every persona takes (Me, Cat)"
+    ]
+    [solo] = mermaid.import_source("journey\n  section A\n    Alone: 3\n", "day.mmd", mermaid.Options())
+    assert solo.notices == []  # no actor anywhere: nothing to say

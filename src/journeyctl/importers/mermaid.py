@@ -523,9 +523,19 @@ def _to_map(diagram: _Diagram, id_hint: str) -> ImportedMap:
             f"accTitle '{diagram.acc_title[0]}' is not kept: the map's title becomes the accessible title "
             "of its diagrams",
         )
+    actors = [name for section in diagram.sections for task in section.tasks for name in task.actors]
+    everyone = ", ".join(dict.fromkeys(" ".join(name.split()) for name in actors))
     for section in diagram.sections:
         if section.name is None:
             builder.notice(section.where, "tasks before the first section go into a stage named 'Untitled'")
+        for task in section.tasks:
+            if everyone and not task.actors:
+                # In Mermaid a task without actors names nobody; a step without personas is taken
+                # by every persona of the map, and its export names them all.
+                builder.notice(
+                    task.where,
+                    f"task '{task.name}' names no actor: imported as a step every persona takes ({everyone})",
+                )
         stage = builder.stage(section.name or "Untitled")
         for task in section.tasks:
             builder.step(
