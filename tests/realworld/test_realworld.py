@@ -1,4 +1,4 @@
-"""Journeys someone else wrote, through every capability: import, validate, lint, fmt, render, round trips.
+"""Journeys someone else wrote, through every capability: import, validate, lint, fmt, render, diff.
 
 The material (Mermaid diagrams from public repositories, journey-map spreadsheet
 templates, maps from the mapping literature) and where each piece comes from are
@@ -6,9 +6,9 @@ in README.md; what journeyctl must do with each is data, in sources.yaml. Each
 source is imported as ``journeyctl import`` does it; each map it gives is then
 validated, linted (every finding inside the file), checked by ``fmt --check``,
 rendered to every text format twice (identical bytes), exported to CSV and read
-back (the same map but its title), and exported to Mermaid, which Mermaid's own
-parser must read as the original diagram (one Node run for all), and mermaid-cli
-must draw (one browser run for all).
+back (the same map but its title, and ``journeyctl diff`` says just that), and
+exported to Mermaid, which Mermaid's own parser must read as the original diagram
+(one Node run for all) and mermaid-cli must draw (one browser run for all).
 """
 
 from __future__ import annotations
@@ -178,18 +178,29 @@ def test_every_text_format_renders_the_same_twice(
 
 
 @pytest.mark.parametrize("source", IMPORTED, ids=_id)
-def test_csv_export_reads_back_as_the_same_map(source: Source, map_files: dict[Source, list[Path]]) -> None:
+def test_csv_export_reads_back_as_the_same_map(
+    source: Source, map_files: dict[Source, list[Path]], tmp_path: Path, capsys: Any
+) -> None:
+    """render -f csv, import: the same map, but its title; and journeyctl diff says exactly that."""
     for path in map_files[source]:
         original = load_file(path)
         exported = csv_renderer.render(original, csv_renderer.Options()).decode()
         name = f"{original.journey.id}.csv"
         [again] = csv_importer.import_source(exported, name, csv_importer.Options())
-        reloaded = load_bytes(map_text(again, "csv").encode(), name)
+        read_back = tmp_path / f"{original.journey.id}.yaml"
+        read_back.write_text(map_text(again, "csv"), encoding="utf-8")
+        reloaded = load_file(read_back)
         before, after = dump(original.journey), dump(reloaded.journey)
         # The long form has no title row: a map read back is titled after its file.
-        assert after.pop("title") == name.removesuffix(".csv").replace("-", " ").capitalize()
+        title = name.removesuffix(".csv").replace("-", " ").capitalize()
+        assert after.pop("title") == title
         before.pop("title")
         assert after == before
+        capsys.readouterr()
+        assert run(["diff", str(path), str(read_back), "-f", "json"]) == 0
+        [compared] = json.loads(capsys.readouterr().out)["maps"]
+        changes = [(change["field"], change["new"]) for change in compared.get("changes", [])]
+        assert changes == ([] if title == original.journey.title else [("title", title)])
 
 
 # --- Mermaid: the export is read by Mermaid as the original diagram ----------------------------
