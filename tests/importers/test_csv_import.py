@@ -128,3 +128,22 @@ def test_a_list_of_actions_in_one_cell_is_named_after_its_first_action() -> None
     [step] = imported.data["stages"][0]["steps"]
     assert step["id"] == "receives-the-welcome-email"
     assert step["action"] == "1. Receives the welcome email\n2. Sets up the laptop"  # the text as written
+
+
+@pytest.mark.parametrize(
+    ("cell", "names"),
+    [
+        ("Google Maps, Shop website", ["Google Maps", "Shop website"]),
+        ("Email, SMS, Live chat with an agent", ["Email", "SMS", "Live chat with an agent"]),
+        # A template's placeholder sentence: its commas are the sentence's, not a list's.
+        (
+            "Identify the touchpoints customers encounter, such as social media, or word of mouth.",
+            ["Identify the touchpoints customers encounter, such as social media, or word of mouth."],
+        ),
+    ],
+)
+def test_commas_separate_names_but_not_a_sentence(cell: str, names: list[str]) -> None:
+    [imported] = csv_importer.import_source(
+        f'Stage,Doing,Touchpoints\nA,x,"{cell}"\n', "t.csv", csv_importer.Options()
+    )
+    assert [t["name"] for t in imported.data["stages"][0]["touchpoints"]] == names

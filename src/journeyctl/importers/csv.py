@@ -191,6 +191,8 @@ _STEP_FIELDS = (
     "bright_spots",
 )
 _WORDS = re.compile(r"[^a-z0-9]+")
+#: A comma-separated piece longer than this is part of a sentence, not a name.
+_MAX_NAME_WORDS = 4
 _BULLET = re.compile(r"^\s*(?:[-*•·▪◦]|\d+[.)])\s+")
 _FORMULA_GUARD = re.compile(r"^'(?=[=+\-@\t\r])")
 
@@ -275,10 +277,17 @@ def _split(value: str, *, short: bool) -> list[str]:
 
     Names (``short``: personas, touchpoints) are also separated by ';', or by ','
     when the cell has neither ';' nor a line break ("Google, Website"), so that a
-    name with a comma survives as ``Maya, buying a gift;``.
+    name with a comma survives as ``Maya, buying a gift;``. A cell whose commas
+    join a sentence rather than names ("the touchpoints at this stage, such as
+    social media, or word of mouth": a piece of more than four words) is one item.
     """
     if short:
-        pieces = re.split(r"[\n;]", value) if re.search(r"[\n;]", value) else value.split(",")
+        if re.search(r"[\n;]", value):
+            pieces = re.split(r"[\n;]", value)
+        else:
+            pieces = value.split(",")
+            if any(len(piece.split()) > _MAX_NAME_WORDS for piece in pieces[:-1] or pieces):
+                pieces = [value]
     else:
         pieces = value.split("\n")
     items = [_BULLET.sub("", piece).strip() for piece in pieces]
