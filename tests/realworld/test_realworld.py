@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
 from functools import cache
+from html import unescape as html_unescape
 from pathlib import Path
 from typing import Any
 
@@ -172,6 +174,18 @@ def test_every_text_format_renders_the_same_twice(
             first, second = (output.read_bytes() for output in outputs)
             assert first.strip(), (path.name, name)
             assert first == second, (path.name, name, "not deterministic")
+            if name in ("html", "md"):
+                assert_no_step_text_lost(path, first.decode(), name)
+
+
+def assert_no_step_text_lost(path: Path, page: str, name: str) -> None:
+    """Every line of every step's action and thinking is on the page, as a browser or GitHub shows it."""
+    shown = html_unescape(page) if name == "html" else re.sub(r"\\(.)", r"\1", page)
+    journey = load_file(path).journey
+    for _, step in journey.iter_steps():
+        for text in (step.action, step.thinking or ""):
+            for line in filter(None, (line.strip() for line in text.split("\n"))):
+                assert line in shown, (path.name, name, step.id, line)
 
 
 # --- the CSV export read back ----------------------------------------------------------------
