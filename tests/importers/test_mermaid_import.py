@@ -30,7 +30,7 @@ def test_case(path: Path, update_goldens: bool) -> None:
 ERRORS = [
     (
         "journey\n  section A\n    Big: 7: Me\n",
-        "3:10: score 7 is outside 1..5; Mermaid's scores are whole numbers",
+        "3:10: score 7 is outside 1..5; a journey's scores are whole numbers",
     ),
     ("journey\n  section A\n    Half: 2.5\n", "3:11: score 2.5 is not a whole number"),
     ("journey\n  Odd: high: Me\n", "2:8: score 'high' is not a number"),

@@ -482,7 +482,7 @@ def _score(text: str, where: Location, diagram: _Diagram, *, clamp: bool) -> tup
     if not _NUMBER.match(text):
         diagram.errors.append(
             ImportSourceError(
-                f"score '{text}' is not a number: Mermaid's scores are whole numbers from 1 to 5", where
+                f"score '{text}' is not a number: a journey's scores are whole numbers from 1 to 5", where
             )
         )
         return False, None
@@ -493,7 +493,7 @@ def _score(text: str, where: Location, diagram: _Diagram, *, clamp: bool) -> tup
     if not clamp:
         diagram.errors.append(
             ImportSourceError(
-                f"score {text} {problem}; Mermaid's scores are whole numbers from 1 to 5 "
+                f"score {text} {problem}; a journey's scores are whole numbers from 1 to 5 "
                 "(--clamp brings such scores into range)",
                 where,
             )
