@@ -121,14 +121,24 @@ def map_files(tmp_path_factory: pytest.TempPathFactory) -> dict[Source, list[Pat
 
 
 @pytest.mark.parametrize("source", ALL, ids=_id)
-def test_import_decides_what_it_says(source: Source) -> None:
-    """Refused with exactly the located errors listed, or imported with exactly the warnings listed."""
+def test_import_decides_what_it_says(source: Source, tmp_path: Path, capsys: Any) -> None:
+    """Refused with exactly the located errors listed, or imported with exactly the warnings listed.
+
+    ``journeyctl import -o DIR`` says the same: exit 2 and nothing written, or exit 0 and the maps.
+    """
+    flags = [f"--{key}" for key, value in source.options if value is True]
+    code = run(["import", str(source.path), "-o", str(tmp_path), "--from", source.importer, *flags])
+    written = sorted(path.name for path in tmp_path.iterdir())
+    capsys.readouterr()
     if source.errors:
+        assert (code, written) == (2, [])
         with pytest.raises(MapInvalid) as caught:
             imported(source)
         errors = [located(e.location, e.message) for e in caught.value.errors if e.location]
         assert starts_as_expected(errors, source.errors), errors
         return
+    assert code == 0
+    assert written == sorted(f"{imported_map.data['id']}.yaml" for imported_map in imported(source))
     maps = imported(source)
     assert maps
     notices = [
