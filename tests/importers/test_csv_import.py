@@ -34,6 +34,7 @@ def test_case(path: Path, update_goldens: bool) -> None:
         ("Opportunities", "opportunities"),
         ("Thoughts", "thinking"),
         ("Feelings", "feeling"),
+        ("Customer Experience", "feeling"),
         ("Satisfaction", "score"),
         ("Back stage", "backstage"),
         ("Notes", None),
@@ -58,9 +59,10 @@ ERRORS = [
         "2:2: a 'feeling' value with no 'doing' value beside it: a step needs its action (cell B2)",
     ),
     (
-        "Stage,Doing,Emotion\nA,x,great\n",
+        # Words in an emotion cell are the feeling, unless the step has a feeling of its own.
+        "Stage,Doing,Feeling,Emotion\nA,x,happy,great\n",
         "auto",
-        "2:3: emotion 'great' is not a number on the -2..+2 (or very negative .. very positive) scale",
+        "2:4: emotion 'great' is not a number on the -2..+2 (or very negative .. very positive) scale",
     ),
     ("Stage,Doing,Emotion\nA,x,3\n", "auto", "2:3: emotion 3 is out of range: the emotion scale is -2..+2"),
     ("Stage,Doing,Score\nA,x,4.5\n", "auto", "2:3: score 4.5 is not a whole number: the score scale is 1..5"),
@@ -96,3 +98,52 @@ def test_cell_names() -> None:
         "AZ4",
         "BA4",
     ]
+
+
+def test_words_in_an_emotions_lane_are_the_feeling() -> None:
+    """Templates' "Emotions" lane holds words ("Overwhelmed 😟"): kept as the feeling, not a refused sheet."""
+    text = "Stage,Doing,Emotions\nSetup,Installs tools,Frustrated 😟 (Intensity: 5/5)\nSetup,Runs it,1\n"
+    [imported] = csv_importer.import_source(text, "board.csv", csv_importer.Options())
+    first, second = imported.data["stages"][0]["steps"]
+    assert first["feeling"] == "Frustrated 😟 (Intensity: 5/5)" and "emotion" not in first
+    assert second["emotion"] == 1 and "feeling" not in second
+    assert [(n.location.line, n.location.col) for n in imported.notices] == [(2, 3)]
+    assert "kept as the step's feeling" in imported.notices[0].message
+
+
+def test_a_grid_whose_stage_row_names_stages_like_columns_is_a_grid() -> None:
+    """ "Stage 1 (e.g., Awareness)" reads as the field 'stage' five times: one field, not a header row."""
+    text = (
+        "Stage,[Stage 1 (e.g. Awareness)],[Stage 2 (e.g. Decision)]\n"
+        "Customer Actions,Sees an ad,Buys\nTouch Points,Social media,Web shop\n"
+    )
+    assert csv_importer.detect_shape(csv_importer.read_table(text, "t.csv")) == "grid"
+    [imported] = csv_importer.import_source(text, "t.csv", csv_importer.Options())
+    assert [s["steps"][0]["action"] for s in imported.data["stages"]] == ["Sees an ad", "Buys"]
+
+
+def test_a_list_of_actions_in_one_cell_is_named_after_its_first_action() -> None:
+    text = 'Stage,Setup\nActions,"1. Receives the welcome email\n2. Sets up the laptop"\n'
+    [imported] = csv_importer.import_source(text, "t.csv", csv_importer.Options())
+    [step] = imported.data["stages"][0]["steps"]
+    assert step["id"] == "receives-the-welcome-email"
+    assert step["action"] == "1. Receives the welcome email\n2. Sets up the laptop"  # the text as written
+
+
+@pytest.mark.parametrize(
+    ("cell", "names"),
+    [
+        ("Google Maps, Shop website", ["Google Maps", "Shop website"]),
+        ("Email, SMS, Live chat with an agent", ["Email", "SMS", "Live chat with an agent"]),
+        # A template's placeholder sentence: its commas are the sentence's, not a list's.
+        (
+            "Identify the touchpoints customers encounter, such as social media, or word of mouth.",
+            ["Identify the touchpoints customers encounter, such as social media, or word of mouth."],
+        ),
+    ],
+)
+def test_commas_separate_names_but_not_a_sentence(cell: str, names: list[str]) -> None:
+    [imported] = csv_importer.import_source(
+        f'Stage,Doing,Touchpoints\nA,x,"{cell}"\n', "t.csv", csv_importer.Options()
+    )
+    assert [t["name"] for t in imported.data["stages"][0]["touchpoints"]] == names

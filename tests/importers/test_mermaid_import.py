@@ -30,7 +30,7 @@ def test_case(path: Path, update_goldens: bool) -> None:
 ERRORS = [
     (
         "journey\n  section A\n    Big: 7: Me\n",
-        "3:10: score 7 is outside 1..5; Mermaid's scores are whole numbers",
+        "3:10: score 7 is outside 1..5; a journey's scores are whole numbers",
     ),
     ("journey\n  section A\n    Half: 2.5\n", "3:11: score 2.5 is not a whole number"),
     ("journey\n  Odd: high: Me\n", "2:8: score 'high' is not a number"),
@@ -147,3 +147,23 @@ def as_we_read(their: dict[str, Any]) -> dict[str, Any]:
             for task in their["tasks"]
         ],
     }
+
+
+def test_journey_in_capitals_is_imported_with_a_warning() -> None:
+    """Mermaid's grammar takes 'JOURNEY', but its detector does not: GitHub shows an error for it."""
+    text = "JOURNEY\n  TITLE Day\n  SECTION A\n  Task: 5: Me\n"
+    [imported] = mermaid.import_source(text, "day.mmd", mermaid.Options())
+    assert imported.data["title"] == "Day"
+    assert [(n.location.line, n.location.col) for n in imported.notices] == [(1, 1)]
+    assert "only by 'journey' in lower case" in imported.notices[0].message
+
+
+def test_a_task_without_actors_among_tasks_with_actors_is_reported() -> None:
+    """Mermaid's "nobody" becomes the format's "every persona": said, since the export names them all."""
+    text = "journey\n  section A\n    Together: 5: Me, Cat\n    Alone: 3\n"
+    [imported] = mermaid.import_source(text, "day.mmd", mermaid.Options())
+    assert [f"{n.location.line}:{n.location.col}: {n.message}" for n in imported.notices] == [
+        "4:5: task 'Alone' names no actor: imported as a step every persona takes (Me, Cat)"
+    ]
+    [solo] = mermaid.import_source("journey\n  section A\n    Alone: 3\n", "day.mmd", mermaid.Options())
+    assert solo.notices == []  # no actor anywhere: nothing to say

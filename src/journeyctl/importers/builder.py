@@ -22,6 +22,17 @@ from journeyctl.location import Location
 #: Longest id the builder makes (the format allows 80); cut at a word boundary.
 MAX_ID_LENGTH = 60
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_LIST_MARKER = re.compile(r"^\s*(?:[-*•·▪◦]|\d+[.)])\s+")
+
+
+def id_text(text: str) -> str:
+    """What a step's id is made from: its action's first line, without a list marker.
+
+    A spreadsheet cell often holds a numbered list of actions ("1. Receives the welcome email
+    / 2. Sets up the laptop..."); its id is then the first action's, not "1-receives-...-2-sets".
+    """
+    first = next((line for line in text.split("\n") if line.strip()), text)
+    return _LIST_MARKER.sub("", first)
 
 
 def slug(text: str, fallback: str) -> str:
@@ -175,7 +186,9 @@ class MapBuilder:
         ``emotions`` each persona's own score by persona name, ``details`` other
         keys of the step in the format's spelling (``kind``, ``duration``...).
         """
-        step_id = self._step_ids.claim(ident or action, f"step-{sum(len(s.steps) for s in self._stages) + 1}")
+        step_id = self._step_ids.claim(
+            ident or id_text(action), f"step-{sum(len(s.steps) for s in self._stages) + 1}"
+        )
         step: dict[str, Any] = {"id": step_id, "action": action.strip()}
         names = [" ".join(name.split()) for name in personas or [] if name.strip()]
         ids = list(dict.fromkeys(self.persona(name) for name in names))

@@ -83,7 +83,17 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "persona": ("persona", "personas", "actor", "actors", "who", "role", "roles"),
     "thinking": ("thinking", "thinks", "thought", "thoughts", "what they think", "questions"),
-    "feeling": ("feeling", "feelings", "feels", "what they feel", "emotional state", "mood"),
+    # Templates' "Customer Experience" / "Experience" lane holds the emotions and thoughts, in words.
+    "feeling": (
+        "feeling",
+        "feelings",
+        "feels",
+        "what they feel",
+        "emotional state",
+        "mood",
+        "experience",
+        "customer experience",
+    ),
     "emotion": ("emotion", "emotions", "emotion score", "emotional score", "sentiment"),
     "score": ("score", "scores", "satisfaction", "rating", "mermaid score"),
     "touchpoints": ("touchpoint", "touchpoints", "touch point", "touch points", "interactions"),
@@ -181,6 +191,8 @@ _STEP_FIELDS = (
     "bright_spots",
 )
 _WORDS = re.compile(r"[^a-z0-9]+")
+#: A comma-separated piece longer than this is part of a sentence, not a name.
+_MAX_NAME_WORDS = 4
 _BULLET = re.compile(r"^\s*(?:[-*•·▪◦]|\d+[.)])\s+")
 _FORMULA_GUARD = re.compile(r"^'(?=[=+\-@\t\r])")
 
@@ -265,14 +277,37 @@ def _split(value: str, *, short: bool) -> list[str]:
 
     Names (``short``: personas, touchpoints) are also separated by ';', or by ','
     when the cell has neither ';' nor a line break ("Google, Website"), so that a
-    name with a comma survives as ``Maya, buying a gift;``.
+    name with a comma survives as ``Maya, buying a gift;``. A cell whose commas
+    join a sentence rather than names ("the touchpoints at this stage, such as
+    social media, or word of mouth": a piece of more than four words) is one item.
     """
     if short:
-        pieces = re.split(r"[\n;]", value) if re.search(r"[\n;]", value) else value.split(",")
+        if re.search(r"[\n;]", value):
+            pieces = re.split(r"[\n;]", value)
+        else:
+            pieces = value.split(",")
+            if any(len(piece.split()) > _MAX_NAME_WORDS for piece in pieces[:-1] or pieces):
+                pieces = [value]
     else:
         pieces = value.split("\n")
     items = [_BULLET.sub("", piece).strip() for piece in pieces]
     return [item for item in items if item]
+
+
+def _in_words(text: str) -> bool:
+    """Whether an emotion cell holds words of its own rather than a number or a word of the scale."""
+    if not text.strip() or text.strip().lower() in EMOTION_LABELS.values():
+        return False
+    try:
+        float(text.replace(",", ".").replace("\u2212", "-"))
+    except ValueError:
+        return True
+    return False
+
+
+def _one_line(text: str, width: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
 def _emotion(table: _Table, row: int, column: int, text: str, kind: str, clamp: bool) -> int | None:
@@ -330,9 +365,21 @@ def _add_entry(builder: MapBuilder, stage: StageDraft, entry: _Entry, table: _Ta
     for goal in _split(text("goals"), short=False):
         builder.goal(stage, goal)
     emotion = None
+    feeling = text("feeling")
     for kind in ("emotion", "score"):
         if kind in entry.values:
             value, row, column = entry.values[kind]
+            if kind == "emotion" and not feeling and _in_words(value):
+                # An "Emotions" lane of a template holds words ("Overwhelmed 😟"), not a score:
+                # keep them as the step's feeling rather than refuse the whole sheet.
+                feeling = value
+                table.notice(
+                    row,
+                    column,
+                    f"emotion '{_one_line(value)}' is words, not a score on the -2..+2 scale: kept as the "
+                    "step's feeling, the step is not scored",
+                )
+                continue
             found = _emotion(table, row, column, value, kind, clamp)
             emotion = found if found is not None else emotion
     step_id = None
@@ -350,7 +397,7 @@ def _add_entry(builder: MapBuilder, stage: StageDraft, entry: _Entry, table: _Ta
             personas=_split(text("persona"), short=True),
             emotion=emotion,
             thinking=text("thinking"),
-            feeling=text("feeling"),
+            feeling=feeling,
             touchpoints=touchpoints,
             channel=text("channel") or None,
             blueprint={
@@ -479,8 +526,10 @@ def import_source(text: str, path: str, options: Options) -> list[ImportedMap]:
 def detect_shape(table: _Table) -> str:
     """'grid' when the first column names lanes, 'long' when the first row names columns."""
     first_row = next((row for row in table.rows if any(cell.strip() for cell in row)), [])
-    long_score = sum(1 for cell in first_row if field_for(cell))
-    grid_score = sum(1 for row in table.rows if row and field_for(row[0]))
+    # Distinct fields: a grid's first row names its stages ("Stage 1 (e.g. Awareness)", ...),
+    # which read as five 'stage' columns but are one field, not a header row.
+    long_score = len({field_for(cell) for cell in first_row} - {None})
+    grid_score = len({field_for(row[0]) for row in table.rows if row} - {None})
     if grid_score >= 2 and grid_score > long_score:
         return "grid"
     if long_score >= 2:

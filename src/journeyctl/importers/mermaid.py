@@ -183,6 +183,9 @@ class _Diagram:
 
 
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*\{?([A-Za-z0-9_-]*)")
+# Azure DevOps wikis write a diagram as ``:::mermaid`` ... ``:::``.
+_COLON_FENCE = re.compile(r"^ {0,3}:::[ \t]*mermaid[ \t]*$")
+_COLON_FENCE_END = re.compile(r"^ {0,3}:::[ \t]*$")
 _FRONT_MATTER = re.compile(r"\A-{3}[ \t]*\n(.*?\n)?-{3}[ \t]*(\n|\Z)", re.DOTALL)
 _DIRECTIVE = re.compile(r"%%\{.*?\}%%|%%\{[^\n]*", re.DOTALL)
 _JOURNEY_START = re.compile(r"\A(?:[ \t]*(?:%%[^\n]*|#[^\n]*)?\n)*[ \t]*journey\b", re.IGNORECASE)
@@ -195,11 +198,22 @@ def _blank_out(match: re.Match[str]) -> str:
 
 
 def markdown_blocks(text: str) -> list[tuple[str, int]]:
-    """Every fenced ``mermaid`` block of a Markdown text: (content, its first line, 0-based)."""
+    """Every fenced ``mermaid`` block of a Markdown text: (content, its first line, 0-based).
+
+    Fences are ```` ```mermaid ````, ``~~~mermaid``, MyST's ```` ```{mermaid} ```` and the
+    ``:::mermaid`` ... ``:::`` of Azure DevOps wikis.
+    """
     blocks: list[tuple[str, int]] = []
     lines = text.split("\n")
     index = 0
     while index < len(lines):
+        if _COLON_FENCE.match(lines[index]):
+            end = index + 1
+            while end < len(lines) and not _COLON_FENCE_END.match(lines[end]):
+                end += 1
+            blocks.append(("\n".join(lines[index + 1 : end]) + "\n", index + 1))
+            index = end + 1
+            continue
         opening = _FENCE.match(lines[index])
         if not opening:
             index += 1
@@ -341,6 +355,15 @@ def _read_statements(tokens: list[_Token], diagram: _Diagram, *, clamp: bool) ->
         where = lines.at(tokens[index].offset) if index < len(tokens) else lines.at(0)
         diagram.errors.append(ImportSourceError("a Mermaid journey diagram starts with 'journey'", where))
         return
+    if tokens[index].text != "journey":
+        # Mermaid's grammar takes any case, but its diagram detector only the lower-case word.
+        diagram.notices.append(
+            Notice(
+                lines.at(tokens[index].offset),
+                f"Mermaid recognises a journey diagram only by 'journey' in lower case and cannot draw "
+                f"one that starts with '{tokens[index].text}'; imported anyway",
+            )
+        )
     index += 1
     current: _Section | None = None
 
@@ -459,7 +482,7 @@ def _score(text: str, where: Location, diagram: _Diagram, *, clamp: bool) -> tup
     if not _NUMBER.match(text):
         diagram.errors.append(
             ImportSourceError(
-                f"score '{text}' is not a number: Mermaid's scores are whole numbers from 1 to 5", where
+                f"score '{text}' is not a number: a journey's scores are whole numbers from 1 to 5", where
             )
         )
         return False, None
@@ -470,7 +493,7 @@ def _score(text: str, where: Location, diagram: _Diagram, *, clamp: bool) -> tup
     if not clamp:
         diagram.errors.append(
             ImportSourceError(
-                f"score {text} {problem}; Mermaid's scores are whole numbers from 1 to 5 "
+                f"score {text} {problem}; a journey's scores are whole numbers from 1 to 5 "
                 "(--clamp brings such scores into range)",
                 where,
             )
@@ -500,9 +523,19 @@ def _to_map(diagram: _Diagram, id_hint: str) -> ImportedMap:
             f"accTitle '{diagram.acc_title[0]}' is not kept: the map's title becomes the accessible title "
             "of its diagrams",
         )
+    actors = [name for section in diagram.sections for task in section.tasks for name in task.actors]
+    everyone = ", ".join(dict.fromkeys(" ".join(name.split()) for name in actors))
     for section in diagram.sections:
         if section.name is None:
             builder.notice(section.where, "tasks before the first section go into a stage named 'Untitled'")
+        for task in section.tasks:
+            if everyone and not task.actors:
+                # In Mermaid a task without actors names nobody; a step without personas is taken
+                # by every persona of the map, and its export names them all.
+                builder.notice(
+                    task.where,
+                    f"task '{task.name}' names no actor: imported as a step every persona takes ({everyone})",
+                )
         stage = builder.stage(section.name or "Untitled")
         for task in section.tasks:
             builder.step(

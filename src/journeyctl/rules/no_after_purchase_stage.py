@@ -6,7 +6,9 @@ checkout optimise conversion and miss the part of the experience that costs
 the most to get wrong. A stage counts when its `phase` is one of the phases
 this rule is configured with. When a stage's phase nearly matches one of them
 (`after-purchse`, `after_purchase`), the finding is reported at that phase,
-since the stage is probably there and misspelt.
+since the stage is probably there and misspelt. When no stage has a phase at all
+(as in a map just imported from a Mermaid diagram), the finding says so instead
+of claiming that the journey stops at the purchase.
 
 Options:
 
@@ -86,6 +88,17 @@ def check(loaded: LoadedMap, options: Options) -> Iterator[Violation]:
                 hint=f"write `phase: {close}` if the stage is after the purchase",
             )
             return
+    if all(stage.phase is None for stage in journey.stages):
+        # An imported map has no phases at all: its stages may well be after the purchase (a
+        # support journey is nothing else), so say what is unknown rather than what is missing.
+        yield Violation(
+            loaded.locate(journey, "stages"),
+            f"journey '{journey.id}' gives no stage a phase, so none is marked {phases}; say which "
+            "stages come after the purchase, or map what happens after it",
+            hint="set each stage's `phase` (before-purchase, purchase, after-purchase); add a stage "
+            "such as delivery, first use or support if none comes after the purchase",
+        )
+        return
     yield Violation(
         loaded.locate(journey, "stages"),
         f"journey '{journey.id}' has no stage with phase {phases}; map what happens after the purchase",
