@@ -13,7 +13,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
@@ -30,7 +30,7 @@ from journeyctl.server.workspace import Checked, Workspace, real
 DEBOUNCE_SECONDS = 0.15
 
 _log = logging.getLogger("journeyctl.server")
-Result = TypeVar("Result")
+Handler = TypeVar("Handler", bound=Callable[..., Any])
 
 
 def uri_to_path(uri: str) -> str:
@@ -120,7 +120,11 @@ def diagnostics_of(checked: Checked, text: str) -> list[types.Diagnostic]:
         where = _include_span(checked, finding.location.path)
         item = diagnostic(finding, None, lines)
         item.message = f"{finding.location}: {item.message}"
-        item.range = lines.range(where) if where is not None else types.Range(types.Position(0, 0), types.Position(0, 0))
+        item.range = (
+            lines.range(where)
+            if where is not None
+            else types.Range(types.Position(0, 0), types.Position(0, 0))
+        )
         item.related_information = None
         if os.path.isabs(finding.location.path):
             item.related_information = [
@@ -128,8 +132,12 @@ def diagnostics_of(checked: Checked, text: str) -> list[types.Diagnostic]:
                     types.Location(
                         path_to_uri(finding.location.path),
                         types.Range(
-                            types.Position(max(finding.location.line - 1, 0), max(finding.location.col - 1, 0)),
-                            types.Position(max(finding.location.line - 1, 0), max(finding.location.col - 1, 0)),
+                            types.Position(
+                                max(finding.location.line - 1, 0), max(finding.location.col - 1, 0)
+                            ),
+                            types.Position(
+                                max(finding.location.line - 1, 0), max(finding.location.col - 1, 0)
+                            ),
                         ),
                     ),
                     finding.message,
@@ -156,41 +164,41 @@ def _include_span(checked: Checked, path: str) -> Any:
 server = JourneyServer()
 
 
-def _guarded(default: Result) -> Callable[[Callable[..., Result]], Callable[..., Result]]:
-    """Answer ``default`` (and log) when a handler fails on a document, rather than an error storm."""
+def _guarded(handler: Handler) -> Handler:
+    """Answer nothing (and log) when a handler fails on a document, rather than fail the request.
 
-    def wrap(handler: Callable[..., Result]) -> Callable[..., Result]:
-        def guarded(ls: JourneyServer, params: Any) -> Result:
-            try:
-                return handler(ls, params)
-            except JsonRpcException:
-                raise
-            except Exception:
-                _log.exception("%s failed", handler.__name__)
-                return default
+    A bug met on one hostile document must not leave an editor showing errors on every keystroke.
+    """
 
-        guarded.__name__ = handler.__name__
-        return guarded
+    def guarded(ls: JourneyServer, params: Any) -> Any:
+        try:
+            return handler(ls, params)
+        except JsonRpcException:
+            raise
+        except Exception:
+            _log.exception("%s failed", handler.__name__)
+            return None
 
-    return wrap
+    guarded.__name__ = handler.__name__
+    return cast("Handler", guarded)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-@_guarded(None)
+@_guarded
 def did_open(ls: JourneyServer, params: types.DidOpenTextDocumentParams) -> None:
     ls.sync(params.text_document.uri)
     ls.publish(params.text_document.uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-@_guarded(None)
+@_guarded
 def did_change(ls: JourneyServer, params: types.DidChangeTextDocumentParams) -> None:
     ls.sync(params.text_document.uri)
     ls.schedule(params.text_document.uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
-@_guarded(None)
+@_guarded
 def did_save(ls: JourneyServer, params: types.DidSaveTextDocumentParams) -> None:
     path = ls.sync(params.text_document.uri)
     ls.journeys.saved(path)
@@ -201,7 +209,7 @@ def did_save(ls: JourneyServer, params: types.DidSaveTextDocumentParams) -> None
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-@_guarded(None)
+@_guarded
 def did_close(ls: JourneyServer, params: types.DidCloseTextDocumentParams) -> None:
     uri = params.text_document.uri
     handle = ls.pending.pop(uri, None)
@@ -230,7 +238,7 @@ def _lines_of(ls: JourneyServer, path: str) -> Lines:
     types.TEXT_DOCUMENT_COMPLETION,
     types.CompletionOptions(trigger_characters=[" ", ":", "[", ",", "-"]),
 )
-@_guarded(None)
+@_guarded
 def completion(ls: JourneyServer, params: types.CompletionParams) -> types.CompletionList | None:
     path, position = _position(ls, params.text_document.uri, params.position)
     items = features.complete(ls.journeys, path, position)
@@ -238,7 +246,7 @@ def completion(ls: JourneyServer, params: types.CompletionParams) -> types.Compl
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
-@_guarded(None)
+@_guarded
 def hover(ls: JourneyServer, params: types.HoverParams) -> types.Hover | None:
     path, position = _position(ls, params.text_document.uri, params.position)
     return features.hover(ls.journeys, path, position)
@@ -249,7 +257,7 @@ def _location(ls: JourneyServer, place: features.Place) -> types.Location:
 
 
 @server.feature(types.TEXT_DOCUMENT_DEFINITION)
-@_guarded(None)
+@_guarded
 def definition(ls: JourneyServer, params: types.DefinitionParams) -> types.Location | None:
     path, position = _position(ls, params.text_document.uri, params.position)
     place = features.definition(ls.journeys, path, position)
@@ -257,17 +265,15 @@ def definition(ls: JourneyServer, params: types.DefinitionParams) -> types.Locat
 
 
 @server.feature(types.TEXT_DOCUMENT_REFERENCES)
-@_guarded(None)
+@_guarded
 def references(ls: JourneyServer, params: types.ReferenceParams) -> list[types.Location] | None:
     path, position = _position(ls, params.text_document.uri, params.position)
-    places = features.references(
-        ls.journeys, path, position, declaration=params.context.include_declaration
-    )
+    places = features.references(ls.journeys, path, position, declaration=params.context.include_declaration)
     return [_location(ls, place) for place in places]
 
 
 @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
-@_guarded(None)
+@_guarded
 def prepare_rename(ls: JourneyServer, params: types.PrepareRenameParams) -> types.Range | None:
     path, position = _position(ls, params.text_document.uri, params.position)
     span = features.prepare_rename(ls.journeys, path, position)
@@ -275,7 +281,7 @@ def prepare_rename(ls: JourneyServer, params: types.PrepareRenameParams) -> type
 
 
 @server.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))
-@_guarded(None)
+@_guarded
 def rename(ls: JourneyServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
     path, position = _position(ls, params.text_document.uri, params.position)
     try:
@@ -283,7 +289,9 @@ def rename(ls: JourneyServer, params: types.RenameParams) -> types.WorkspaceEdit
     except features.RenameRefused as refused:
         raise JsonRpcException(code=types.ErrorCodes.InvalidParams, message=str(refused)) from None
     changes = {
-        path_to_uri(file): [types.TextEdit(_lines_of(ls, file).range(span), params.new_name) for span in found]
+        path_to_uri(file): [
+            types.TextEdit(_lines_of(ls, file).range(span), params.new_name) for span in found
+        ]
         for file, found in spans.items()
     }
     return types.WorkspaceEdit(changes=changes)
@@ -293,20 +301,28 @@ def rename(ls: JourneyServer, params: types.RenameParams) -> types.WorkspaceEdit
     types.TEXT_DOCUMENT_CODE_ACTION,
     types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
 )
-@_guarded(None)
+@_guarded
 def code_action(ls: JourneyServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
     path = ls.sync(params.text_document.uri)
     return features.code_actions(ls.journeys, path, params.context.diagnostics, params.text_document.uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
-@_guarded(None)
-def document_symbol(ls: JourneyServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol] | None:
+@_guarded
+def document_symbol(
+    ls: JourneyServer, params: types.DocumentSymbolParams
+) -> list[types.DocumentSymbol] | None:
     path = ls.sync(params.text_document.uri)
     return features.symbols(ls.journeys, path)
 
 
 def run() -> int:
     """Serve over stdin and stdout until the client says exit; returns the exit code."""
+    import os
+    import sys
+
     server.start_io()
+    # pygls closes stdout when the client says exit; the CLI's last flush must not fail on it.
+    if sys.stdout.closed:
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives until the process ends
     return 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -219,7 +219,9 @@ def complete(workspace: Workspace, path: str, position: Position) -> list[types.
     if on_key and reference_kind(keys) is None:
         return _complete_keys(text, keys, shared, replace)
     source = current_source(workspace, key)
-    kind = reference_kind(keys) or (reference_kind((*keys, 0)) if keys and isinstance(keys[-1], str) else None)
+    kind = reference_kind(keys) or (
+        reference_kind((*keys, 0)) if keys and isinstance(keys[-1], str) else None
+    )
     if kind is not None:
         seen: set[str] = set()
         items = []
@@ -318,15 +320,13 @@ def _complete_keys(
 # --- what is under the cursor ----------------------------------------------------------------
 
 
-def _target_at(
-    workspace: Workspace, path: str, position: Position
-) -> tuple[str, str, Span, MapIndex] | None:
+def _target_at(workspace: Workspace, path: str, position: Position) -> tuple[str, str, Span, MapIndex] | None:
     """The (kind, id) of the reference or definition at the cursor, its span, and its index."""
     source = current_source(workspace, path)
     if source is None:
         return None
     index = build_index(source)
-    for item in [*index.references, *index.definitions]:
+    for item in index.items():
         start, end = item.span
         if start <= position <= end and item.kind not in ("map", "funnel", "funnel entry"):
             return item.kind, item.ident, item.span, index
@@ -375,10 +375,10 @@ def hover(workspace: Workspace, path: str, position: Position) -> types.Hover | 
     found = _field_at(keys, bool(checked and checked.is_shared_file))
     if found is None or not found[1].description:
         return None
-    span = source.span(keys, key=True)
+    key_span = source.span(keys, key=True)
     return types.Hover(
         types.MarkupContent(types.MarkupKind.Markdown, f"**{found[0]}**: {found[1].description}"),
-        lines.range(span) if span else None,
+        lines.range(key_span) if key_span else None,
     )
 
 
@@ -454,7 +454,7 @@ def _occurrences(workspace: Workspace, path: str, kind: str, ident: str) -> Iter
         index = _file_index(workspace, file)
         if index is None:
             continue
-        for item in [*index.definitions, *index.references]:
+        for item in index.items():
             if item.kind == kind and item.ident == ident:
                 yield item
 
@@ -488,7 +488,8 @@ def rename(workspace: Workspace, path: str, position: Position, new: str) -> dic
     kind, ident = target[0], target[1]
     if not _SLUG.match(new) or len(new) > 80:
         raise RenameRefused(
-            f"'{new}' is not an id: use lowercase letters, digits, '-' and '_', starting with a letter or digit"
+            f"'{new}' is not an id: use lowercase letters, digits, '-' and '_', "
+            "starting with a letter or digit"
         )
     if new == ident:
         return {}
@@ -505,7 +506,7 @@ def rename(workspace: Workspace, path: str, position: Position, new: str) -> dic
                     f"a {kind} with id '{new}' already exists ({Path(item.file).name}:{line}); "
                     "renaming would make two"
                 )
-        for index_item in [*index.definitions, *index.references]:
+        for index_item in index.items():
             if index_item.kind == kind and index_item.ident == ident:
                 edits.setdefault(file, []).append(index_item.span)
     return edits
@@ -534,7 +535,7 @@ def symbols(workspace: Workspace, path: str) -> list[types.DocumentSymbol]:
     lines = Lines(source.text)
     index = build_index(source)
     top: list[types.DocumentSymbol] = []
-    stages: dict[int, types.DocumentSymbol] = {}
+    stages: dict[int, list[types.DocumentSymbol]] = {}
     for item in index.definitions:
         if item.kind not in _SYMBOL_KINDS:
             continue
@@ -549,12 +550,10 @@ def symbols(workspace: Workspace, path: str) -> list[types.DocumentSymbol]:
             children=[],
         )
         if item.kind == "stage":
-            stages[int(entity[1])] = symbol
+            symbol.children = stages[int(entity[1])] = []
             top.append(symbol)
         elif entity[0] == "stages" and int(entity[1]) in stages:
-            children = stages[int(entity[1])].children
-            assert children is not None
-            children.append(symbol)
+            stages[int(entity[1])].append(symbol)
         else:
             top.append(symbol)
     return top
@@ -564,7 +563,7 @@ def symbols(workspace: Workspace, path: str) -> list[types.DocumentSymbol]:
 
 
 def code_actions(
-    workspace: Workspace, path: str, diagnostics: list[types.Diagnostic], uri: str
+    workspace: Workspace, path: str, diagnostics: Sequence[types.Diagnostic], uri: str
 ) -> list[types.CodeAction]:
     """Suppressions (line and file), did-you-mean fixes and opportunity stubs for the diagnostics."""
     key = real(path)
@@ -597,7 +596,9 @@ def code_actions(
         existing = _SUPPRESSION.search(line)
         if existing is not None and "disable-file" not in existing.group(0).lower():
             end = existing.end(1) - (len(existing.group(1)) - len(existing.group(1).rstrip()))
-            edit = types.TextEdit(types.Range(lines.to_lsp((number, end)), lines.to_lsp((number, end))), f",{code}")
+            edit = types.TextEdit(
+                types.Range(lines.to_lsp((number, end)), lines.to_lsp((number, end))), f",{code}"
+            )
         else:
             at = types.Position(number, len(line.encode("utf-16-le")) // 2)
             edit = types.TextEdit(types.Range(at, at), f"  # journeyctl: disable={code}")
@@ -615,7 +616,12 @@ def code_actions(
 
 
 def _action(
-    title: str, uri: str, edits: list[types.TextEdit], diagnostic: types.Diagnostic, *, preferred: bool = False
+    title: str,
+    uri: str,
+    edits: list[types.TextEdit],
+    diagnostic: types.Diagnostic,
+    *,
+    preferred: bool = False,
 ) -> types.CodeAction:
     return types.CodeAction(
         title=title,
@@ -648,7 +654,11 @@ def _opportunity_stub(
         return None
     ident = pain.value
     indent = " " * stage.start_mark.column
-    item = [f"- id: {ident}-fix", "  description: TODO say how we remove this pain", f"  addresses: [{ident}]"]
+    item = [
+        f"- id: {ident}-fix",
+        "  description: TODO say how we remove this pain",
+        f"  addresses: [{ident}]",
+    ]
     opportunities = source.node((*keys[:2], "opportunities"))
     if isinstance(opportunities, yaml.SequenceNode) and opportunities.value and not opportunities.flow_style:
         first = opportunities.value[0]

@@ -133,6 +133,10 @@ class MapIndex:
     def defined(self, kind: str) -> list[Definition]:
         return [d for d in self.definitions if d.kind == kind]
 
+    def items(self) -> list[Reference | Definition]:
+        """References, then definitions: a position on an id finds what is written there."""
+        return [*self.references, *self.definitions]
+
 
 def _scalar_text(node: Any) -> str | None:
     import yaml
@@ -204,12 +208,14 @@ def _entity(index: MapIndex, node: Any, path: tuple[str | int, ...], kind: str) 
     for key, target in REFERENCES.get(kind, {}).items():
         if key not in values:
             continue
-        key_node, value_node = values[key]
+        value_node = values[key][1]
         if key == "emotions":
             for persona_key, _ in _pairs(value_node):
                 if (ident := _scalar_text(persona_key)) is not None:
                     where = (*path, key, ident)
-                    index.references.append(Reference(target, ident, where, index.file, node_span(persona_key)))
+                    index.references.append(
+                        Reference(target, ident, where, index.file, node_span(persona_key))
+                    )
             continue
         if (ident := _scalar_text(value_node)) is not None:
             index.references.append(Reference(target, ident, (*path, key), index.file, node_span(value_node)))

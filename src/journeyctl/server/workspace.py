@@ -50,7 +50,7 @@ class Checked:
     is_journey: bool = True
 
 
-def real(path: str) -> str:
+def real(path: str | Path) -> str:
     """The path files are known by here: absolute, links resolved (as includes resolve)."""
     return os.path.realpath(path)
 
@@ -79,7 +79,7 @@ class Workspace:
         self.texts.pop(key, None)
         self.checked.pop(key, None)
 
-    def read(self, path: str) -> bytes:
+    def read(self, path: str | Path) -> bytes:
         """The bytes of a file: the editor's text when it is open, else the disk's."""
         text = self.texts.get(real(path))
         if text is not None:
