@@ -82,8 +82,11 @@ def _indexes(workspace: Workspace, path: str, source: SourceMap | None) -> list[
     return indexes
 
 
-def _cursor_context(text: str, position: Position) -> tuple[tuple[str | int, ...], bool, str] | None:
-    """The key path at the cursor, whether a key is being typed there, and the word typed so far."""
+def _cursor_context(
+    text: str, position: Position
+) -> tuple[tuple[str | int, ...], bool, str, SourceMap] | None:
+    """The key path at the cursor, whether a key is being typed there, the word typed so far, and
+    the node tree of the text with the word replaced where the text itself does not parse."""
     lines = text.splitlines()
     line_number, col = position
     line = lines[line_number] if line_number < len(lines) else ""
@@ -97,13 +100,13 @@ def _cursor_context(text: str, position: Position) -> tuple[tuple[str | int, ...
         patched = before[: len(before) - len(word)] + _CURSOR + ":"
         found = _parse_patched(lines, line_number, patched, (line_number, len(patched) - 1))
         if found is not None:
-            path, _ = found
-            return path[:-1], True, word
+            path, _, tree = found
+            return path[:-1], True, word, tree
         return None
     try:
         source = parse(text.encode("utf-8", "surrogatepass"), "<buffer>")[1]
         path, on_key = source.path_at(line_number, col)
-        return (path[:-1] if on_key else path), on_key, word
+        return (path[:-1] if on_key else path), on_key, word, source
     except JourneyError:
         pass
     closers = "".join("]" if c == "[" else "}" for c in _unclosed(before))
@@ -111,7 +114,7 @@ def _cursor_context(text: str, position: Position) -> tuple[tuple[str | int, ...
     found = _parse_patched(lines, line_number, patched, (line_number, len(before) - len(word)))
     if found is None:
         return None
-    return found[0], found[1], word
+    return found[0], found[1], word, found[2]
 
 
 def _unclosed(text: str) -> list[str]:
@@ -126,13 +129,13 @@ def _unclosed(text: str) -> list[str]:
 
 def _parse_patched(
     lines: list[str], number: int, patched: str, position: Position
-) -> tuple[tuple[str | int, ...], bool] | None:
+) -> tuple[tuple[str | int, ...], bool, SourceMap] | None:
     text = "\n".join([*lines[:number], patched, *lines[number + 1 :]]) + "\n"
     try:
         source = parse(text.encode("utf-8", "surrogatepass"), "<buffer>")[1]
     except JourneyError:
         return None
-    return source.path_at(*position)
+    return (*source.path_at(*position), source)
 
 
 # --- the model's fields ----------------------------------------------------------------------
@@ -211,13 +214,13 @@ def complete(workspace: Workspace, path: str, position: Position) -> list[types.
     context = _cursor_context(text, position)
     if context is None:
         return []
-    keys, on_key, word = context
+    keys, on_key, word, tree = context
     checked = workspace.checked.get(key)
     shared = bool(checked and checked.is_shared_file)
     lines = Lines(text)
     replace = types.Range(lines.to_lsp((position[0], position[1] - len(word))), lines.to_lsp(position))
     if on_key and reference_kind(keys) is None:
-        return _complete_keys(text, keys, shared, replace)
+        return _complete_keys(tree, keys, shared, replace)
     source = current_source(workspace, key)
     kind = reference_kind(keys) or (
         reference_kind((*keys, 0)) if keys and isinstance(keys[-1], str) else None
@@ -285,7 +288,7 @@ def _map_facts(workspace: Workspace) -> list[Any]:
 
 
 def _complete_keys(
-    text: str,
+    tree: SourceMap,
     parent: tuple[str | int, ...],
     shared: bool,
     replace: types.Range,
@@ -293,13 +296,12 @@ def _complete_keys(
     model = model_at(parent, shared=shared)
     if model is None:
         return []
-    present: set[str] = set()
-    try:
-        source = parse(text.encode("utf-8", "surrogatepass"), "<buffer>")[1]
-        node = source.node(parent)
-        present = {k.value for k, _ in getattr(node, "value", []) if hasattr(k, "value")}
-    except (JourneyError, TypeError):
-        pass
+    import yaml
+
+    node = tree.node(parent)
+    present = set()
+    if isinstance(node, yaml.MappingNode):
+        present = {k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
     items = []
     for name, info in model.model_fields.items():
         alias = info.alias or name
