@@ -30,7 +30,7 @@ from journeyctl.server.index import (
     entity_kind,
     reference_kind,
 )
-from journeyctl.server.workspace import Checked, Workspace, real
+from journeyctl.server.workspace import Workspace, real
 from journeyctl.yamlsource import Position, SourceMap, parse
 
 #: Put in place of what is being typed, so that the text around the cursor parses
@@ -665,21 +665,28 @@ def _opportunity_stub(
     if isinstance(opportunities, yaml.SequenceNode) and opportunities.value and not opportunities.flow_style:
         first = opportunities.value[0]
         dash = " " * max(first.start_mark.column - 2, 0)
-        last = opportunities.value[-1].end_mark
         body = "".join(f"{dash}{part}\n" for part in item)
-        at: Position = (last.line, last.column)
+        line = _line_after(opportunities, lines)
     elif opportunities is None:
         body = f"{indent}opportunities:\n" + "".join(f"{indent}  {part}\n" for part in item)
-        end = stage.end_mark
-        at = (end.line, end.column)
+        line = _line_after(stage, lines)
     else:
         return None
-    if at[1] != 0:  # the stage ends on a line of text (the end of the file without a line break)
-        body = "\n" + body
-        at = (at[0], len(lines.line(at[0])))
+    at: Position = (line, 0)
+    if line >= len(lines.lines) and lines.lines and not source.text.endswith(("\n", "\r")):
+        body = "\n" + body  # the file ends without a line break
+        at = (len(lines.lines) - 1, len(lines.line(len(lines.lines) - 1)))
     position = lines.to_lsp(at)
     return types.TextEdit(types.Range(position, position), body)
 
 
-def checked_or_none(workspace: Workspace, path: str) -> Checked | None:
-    return workspace.checked.get(real(path))
+def _line_after(node: Any, lines: Lines) -> int:
+    """The first line after a block node's text: a block collection's end mark is the next token's."""
+    import yaml
+
+    while isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.value and not node.flow_style:
+        last = node.value[-1]
+        node = last[1] if isinstance(node, yaml.MappingNode) else last
+    end = node.end_mark
+    before = lines.line(end.line)[: end.column]
+    return int(end.line) if not before.strip() else int(end.line) + 1
