@@ -139,7 +139,12 @@ async def test_an_opportunity_stub_for_a_pain_point_without_one(editor: Editor) 
 async def test_an_opportunity_stub_joins_the_stage_s_opportunities(editor: Editor) -> None:
     await editor.open(MAP)
     text = editor.text(MAP)
-    second = "      - id: no-paypal\n        description: No PayPal\n        severity: low\n        owner: Payments\n"
+    second = (
+        "      - id: no-paypal\n"
+        "        description: No PayPal\n"
+        "        severity: low\n"
+        "        owner: Payments\n"
+    )
     with_second = text.replace("    opportunities:\n", second + "    opportunities:\n", 1)
     diagnostics = await editor.change(MAP, with_second)
     (missing,) = [d for d in diagnostics if d.code == "JM201"]
