@@ -64,8 +64,11 @@ def current_source(workspace: Workspace, path: str) -> SourceMap | None:
     if checked is not None and checked.source is not None and checked.source.text == text:
         return checked.source
     if text is not None:
+        from journeyctl.loader import paused_gc
+
         try:
-            return parse(text.encode("utf-8", "surrogatepass"), key)[1]
+            with paused_gc():
+                return parse(text.encode("utf-8", "surrogatepass"), key)[1]
         except JourneyError:
             pass
     return checked.source if checked is not None else None
@@ -75,7 +78,10 @@ def _indexes(workspace: Workspace, path: str, source: SourceMap | None) -> list[
     """The file's own index, then those of the shared files it includes."""
     key = real(path)
     checked = workspace.checked.get(key)
-    own = build_index(source) if source is not None else (checked.index if checked else None)
+    if checked is not None and checked.source is source:
+        own = checked.index  # built by the check of this very text
+    else:
+        own = build_index(source) if source is not None else (checked.index if checked else None)
     indexes = [own] if own is not None else []
     if checked is not None:
         indexes.extend(checked.shared.values())
@@ -211,7 +217,10 @@ def complete(workspace: Workspace, path: str, position: Position) -> list[types.
     """Ids for references, phases, baselines, enum values and keys at the cursor."""
     key = real(path)
     text = workspace.texts.get(key, "")
-    context = _cursor_context(text, position)
+    from journeyctl.loader import paused_gc
+
+    with paused_gc():
+        context = _cursor_context(text, position)
     if context is None:
         return []
     keys, on_key, word, tree = context
@@ -221,7 +230,9 @@ def complete(workspace: Workspace, path: str, position: Position) -> list[types.
     replace = types.Range(lines.to_lsp((position[0], position[1] - len(word))), lines.to_lsp(position))
     if on_key and reference_kind(keys) is None:
         return _complete_keys(tree, keys, shared, replace)
-    source = current_source(workspace, key)
+    # The tree of the text as typed (with the word replaced where it did not parse): its ids are
+    # the document's, and parsing it again would double the time of a completion.
+    source = tree
     kind = reference_kind(keys) or (
         reference_kind((*keys, 0)) if keys and isinstance(keys[-1], str) else None
     )
