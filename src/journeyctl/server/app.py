@@ -152,9 +152,9 @@ def _include_span(checked: Checked, path: str) -> Any:
     import os
 
     source = checked.source
-    if source is None or checked.index is None:
+    if source is None:
         return None
-    for number, include in enumerate(checked.index.includes):
+    for number, include in enumerate(checked.include_texts):
         target = os.path.normpath(os.path.join(os.path.dirname(checked.path), include))
         if os.path.realpath(target) in (os.path.realpath(path), path) or target.endswith(os.sep + path):
             return source.span(("include", number))

@@ -37,7 +37,8 @@ class Checked:
     findings: list[Finding] = field(default_factory=list)
     #: The node tree of the text as checked, or of the last text that parsed (YAML being typed).
     source: SourceMap | None = None
-    index: MapIndex | None = None
+    #: The ``include`` entries as written (from the text that parsed).
+    include_texts: list[str] = field(default_factory=list)
     #: The loaded map, when the text validated.
     loaded: LoadedMap | None = None
     #: Real paths of the shared files the map includes (the last ones known).
@@ -48,6 +49,14 @@ class Checked:
     shared_sources: dict[str, SourceMap] = field(default_factory=dict)
     is_shared_file: bool = False
     is_journey: bool = True
+    _index: MapIndex | None = field(default=None, repr=False)
+
+    @property
+    def index(self) -> MapIndex | None:
+        """Ids and references of ``source``, built when a feature first asks (a check does not)."""
+        if self._index is None and self.source is not None:
+            self._index = build_index(self.source)
+        return self._index
 
 
 def real(path: str | Path) -> str:
@@ -152,13 +161,17 @@ class Workspace:
         except JourneyError as error:
             checked.findings = invalid_map_findings(key, [error])
             if previous is not None:  # keep answering completion from the last text that parsed
-                checked.source, checked.index = previous.source, previous.index
+                checked.source, checked._index = previous.source, previous._index
+                checked.include_texts = previous.include_texts
                 checked.includes, checked.shared = previous.includes, previous.shared
                 checked.shared_sources = previous.shared_sources
             return
         source = parsed[1]
         checked.source = source
-        checked.index = build_index(source)
+        written = parsed[0].get("include") if isinstance(parsed[0], dict) else None
+        checked.include_texts = (
+            [str(item) for item in written if isinstance(item, str)] if isinstance(written, list) else []
+        )
         root = find_repository_root(Path(key).parent)
         self._index_includes(checked, root)
         facts: Facts | None = None
@@ -190,12 +203,11 @@ class Workspace:
         """Indexes of the shared files a map includes (those inside the root that parse)."""
         from journeyctl.yamlsource import parse
 
-        index = checked.index
-        if index is None or not index.includes:
+        if not checked.include_texts:
             return
         base = Path(checked.path).parent
         includes: set[str] = set()
-        for include in index.includes:
+        for include in checked.include_texts:
             try:
                 target = real(str(base / include))
             except (OSError, ValueError):
