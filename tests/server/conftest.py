@@ -76,10 +76,18 @@ class Editor:
         self.client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(uri)))
         return await self.diagnostics(name)
 
-    def close(self, name: str) -> None:
+    async def close(self, name: str) -> None:
+        """Close a document, and wait for the server to clear its diagnostics.
+
+        The server answers in order, so once the clearing has arrived nothing it published
+        for the document before can be taken for the answer to what a next test does.
+        """
+        uri = self.uri(name)
+        self.client.diagnostics.pop(uri, None)
         self.client.text_document_did_close(
-            types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(self.uri(name)))
+            types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri))
         )
+        await self.diagnostics(name, until=lambda found: not found)
 
     async def diagnostics(
         self, name: str, until: Callable[[Sequence[types.Diagnostic]], bool] | None = None

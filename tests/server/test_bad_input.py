@@ -22,7 +22,7 @@ async def still_answers(editor: Editor) -> None:
     )
     stages = [s.name for s in symbols or [] if s.kind == types.SymbolKind.Namespace]
     assert stages == ["Browse", "Pay", "After the purchase"]
-    editor.close(MAP)
+    await editor.close(MAP)
 
 
 @pytest.mark.parametrize(
@@ -63,7 +63,7 @@ async def test_a_hostile_document_gives_a_diagnostic_or_nothing(
         types.CompletionParams(editor.doc(f"maps/{name}"), position)
     )
     await editor.client.text_document_hover_async(types.HoverParams(editor.doc(f"maps/{name}"), position))
-    editor.close(f"maps/{name}")
+    await editor.close(f"maps/{name}")
     await still_answers(editor)
 
 
@@ -73,7 +73,7 @@ async def test_a_ten_megabyte_document_is_refused_with_the_size(editor: Editor) 
     diagnostics = await editor.open("maps/huge.yaml", text)
     (refused,) = diagnostics
     assert "over the 10,485,760-byte limit" in refused.message
-    editor.close("maps/huge.yaml")
+    await editor.close("maps/huge.yaml")
     await still_answers(editor)
 
 
@@ -87,10 +87,10 @@ async def test_an_include_outside_the_root_is_an_error_on_the_include(
     outside_errors = [d for d in diagnostics if "outside the repository root" in d.message]
     assert len(outside_errors) == 1
     assert text.splitlines()[outside_errors[0].range.start.line].startswith("include:")
-    editor.close("maps/escape.yaml")
+    await editor.close("maps/escape.yaml")
     await still_answers(editor)
 
 
 async def test_a_document_that_is_no_journey_map_is_left_alone(editor: Editor) -> None:
     assert await editor.open("maps/compose.yaml", "services:\n  web: {image: nginx}\n") == []
-    editor.close("maps/compose.yaml")
+    await editor.close("maps/compose.yaml")

@@ -30,7 +30,7 @@ async def test_open_shows_lint_findings_with_severity_and_rule_link(editor: Edit
     text = editor.text(MAP)
     start = position_of(text, "channels:")
     assert single.range == types.Range(start, types.Position(start.line, start.character + len("channels")))
-    editor.close(MAP)
+    await editor.close(MAP)
 
 
 async def test_typing_an_error_shows_it_at_the_value_and_fixing_it_clears_it(editor: Editor) -> None:
@@ -45,7 +45,7 @@ async def test_typing_an_error_shows_it_at_the_value_and_fixing_it_clears_it(edi
     assert error.range == types.Range(start, types.Position(start.line, start.character + len("busy-parnet")))
     fixed = await editor.change(MAP, text)
     assert by_code(fixed, "JM000") == []
-    editor.close(MAP)
+    await editor.close(MAP)
 
 
 async def test_unsaved_text_is_checked_not_the_disk(editor: Editor, workspace: Path) -> None:
@@ -55,7 +55,7 @@ async def test_unsaved_text_is_checked_not_the_disk(editor: Editor, workspace: P
     (error,) = by_code(diagnostics, "JM000")
     assert "title" in error.message
     assert (workspace / MAP).read_text() == on_disk
-    editor.close(MAP)
+    await editor.close(MAP)
 
 
 async def test_a_key_error_covers_the_key(editor: Editor) -> None:
@@ -66,7 +66,7 @@ async def test_a_key_error_covers_the_key(editor: Editor) -> None:
     assert "did you mean 'owner'" in error.message
     start = position_of(broken, "ownr")
     assert error.range == types.Range(start, types.Position(start.line, start.character + 4))
-    editor.close(MAP)
+    await editor.close(MAP)
 
 
 async def test_save_checks_again_with_the_disk_as_it_is_now(editor: Editor, workspace: Path) -> None:
@@ -82,7 +82,7 @@ async def test_save_checks_again_with_the_disk_as_it_is_now(editor: Editor, work
     finally:
         shared.write_text(original)
     assert by_code(await editor.save(MAP), "JM000") == []
-    editor.close(MAP)
+    await editor.close(MAP)
 
 
 async def test_each_file_gets_the_configuration_lint_would_use(editor: Editor, workspace: Path) -> None:
@@ -101,9 +101,9 @@ async def test_each_file_gets_the_configuration_lint_would_use(editor: Editor, w
     # The same map where no configuration says otherwise: the finding the file above ignores.
     (workspace / "maps" / "loud.yaml").write_text(text.replace("id: quiet", "id: loud"))
     assert [d.code for d in await editor.open("maps/loud.yaml")] == ["JM701"]
-    editor.close("maps/loud.yaml")
+    await editor.close("maps/loud.yaml")
     (workspace / "maps" / "loud.yaml").unlink()
-    editor.close("quiet/map.yaml")
+    await editor.close("quiet/map.yaml")
 
 
 async def test_editing_a_shared_file_rechecks_the_maps_that_include_it(editor: Editor) -> None:
@@ -119,8 +119,8 @@ async def test_editing_a_shared_file_rechecks_the_maps_that_include_it(editor: E
     editor.client.diagnostics.pop(editor.uri(MAP), None)
     await editor.change(shared, text)
     assert by_code(await editor.diagnostics(MAP), "JM000") == []
-    editor.close(shared)
-    editor.close(MAP)
+    await editor.close(shared)
+    await editor.close(MAP)
 
 
 async def test_an_error_in_an_included_file_shows_on_the_include(editor: Editor) -> None:
@@ -135,8 +135,8 @@ async def test_an_error_in_an_included_file_shows_on_the_include(editor: Editor)
     assert included[0].range.start == position_of(text, "../shared/people.yaml")
     assert included[0].message.startswith("shared/people.yaml:")
     await editor.change(shared, editor.text(shared).replace("kind: webb", "kind: web"))
-    editor.close(shared)
-    editor.close(MAP)
+    await editor.close(shared)
+    await editor.close(MAP)
 
 
 async def test_cross_map_rules_see_the_other_maps_of_the_workspace(editor: Editor, workspace: Path) -> None:
@@ -148,5 +148,5 @@ async def test_cross_map_rules_see_the_other_maps_of_the_workspace(editor: Edito
     codes = {d.code for d in diagnostics}
     assert any(d.message.count("checkout") for d in diagnostics if d.code != "JM701"), diagnostics
     assert codes - {"JM701"}
-    editor.close("maps/twin.yaml")
+    await editor.close("maps/twin.yaml")
     twin.unlink()

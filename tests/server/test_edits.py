@@ -51,8 +51,8 @@ async def test_rename_a_shared_persona_across_the_shared_file_and_its_maps(edito
     assert renamed == text.replace("busy-parent", "rushed-parent")
     shared = (editor.root / SHARED).read_text()
     assert apply(shared, result.changes[editor.uri(SHARED)]) == shared.replace("busy-parent", "rushed-parent")
-    editor.close(other)
-    editor.close(MAP)
+    await editor.close(other)
+    await editor.close(MAP)
     (editor.root / other).unlink()
 
 
@@ -72,7 +72,7 @@ async def test_rename_refuses_a_collision_or_a_name_that_is_no_id(
         await editor.client.text_document_rename_async(
             types.RenameParams(editor.doc(MAP), position_of(text, needle, offset), new)
         )
-    editor.close(MAP)
+    await editor.close(MAP)
 
 
 async def actions_for(
@@ -99,7 +99,7 @@ async def test_suppression_actions_silence_the_finding_on_the_line_or_in_the_fil
     in_file = apply(text, actions["Suppress JM701 in this file"])
     assert in_file.startswith("# journeyctl: disable-file=JM701\njourneyctl: 1\n")
     assert await editor.change(MAP, in_file) == []
-    editor.close(MAP)
+    await editor.close(MAP)
 
 
 async def test_did_you_mean_actions_write_the_suggestion(editor: Editor) -> None:
@@ -116,7 +116,7 @@ async def test_did_you_mean_actions_write_the_suggestion(editor: Editor) -> None
         actions = await actions_for(editor, MAP, wrong)
         fix = next(edits for title, edits in actions.items() if title.startswith("Change to"))
         assert apply(broken, fix) == text
-    editor.close(MAP)
+    await editor.close(MAP)
 
 
 async def test_an_opportunity_stub_for_a_pain_point_without_one(editor: Editor) -> None:
@@ -133,7 +133,7 @@ async def test_an_opportunity_stub_for_a_pain_point_without_one(editor: Editor) 
     assert "        addresses: [slow-3ds]\n" in stubbed
     after = await editor.change(MAP, stubbed)
     assert not [d for d in after if d.code in ("JM201", "JM000")], after
-    editor.close(MAP)
+    await editor.close(MAP)
 
 
 async def test_an_opportunity_stub_joins_the_stage_s_opportunities(editor: Editor) -> None:
@@ -153,4 +153,4 @@ async def test_an_opportunity_stub_joins_the_stage_s_opportunities(editor: Edito
     assert "        owner: Payments\n      - id: no-paypal-fix\n" in stubbed
     after = await editor.change(MAP, stubbed)
     assert not [d for d in after if d.code in ("JM201", "JM000")], after
-    editor.close(MAP)
+    await editor.close(MAP)

@@ -84,7 +84,7 @@ async def test_completion_offers_the_ids_of_the_referenced_kind(
         assert label in offered, (label, offered)
         if detail is not None and detail not in ("phase", "pain point"):
             assert offered[label] == detail
-    editor.close(MAP)
+    await editor.close(MAP)
 
 
 async def test_completion_in_a_block_list_item_and_of_keys(editor: Editor) -> None:
@@ -99,7 +99,7 @@ async def test_completion_in_a_block_list_item_and_of_keys(editor: Editor) -> No
     text = editor.text(MAP).replace("        emotion: -1\n", "        emotion: -1\n        th\n")
     offered = await complete(editor, MAP, text, position_of(text, "        th\n", len("        th")))
     assert "thinking" in offered and "action" not in offered and "emotions" in offered
-    editor.close(MAP)
+    await editor.close(MAP)
 
 
 async def test_hover_shows_the_entity_a_reference_names(editor: Editor) -> None:
@@ -112,7 +112,7 @@ async def test_hover_shows_the_entity_a_reference_names(editor: Editor) -> None:
     assert "**persona** `busy-parent`: Busy parent" in hover.contents.value
     assert "Shops on the phone between school runs." in hover.contents.value
     assert "people.yaml:3" in hover.contents.value
-    editor.close(MAP)
+    await editor.close(MAP)
 
 
 async def test_hover_on_a_key_shows_the_field_description(editor: Editor) -> None:
@@ -125,7 +125,7 @@ async def test_hover_on_a_key_shows_the_field_description(editor: Editor) -> Non
     assert hover.contents.value.startswith("**severity**: ")
     start = position_of(text, "severity:")
     assert hover.range == types.Range(start, types.Position(start.line, start.character + len("severity")))
-    editor.close(MAP)
+    await editor.close(MAP)
 
 
 async def test_hover_on_a_suppressed_rule_shows_its_documentation(editor: Editor) -> None:
@@ -137,7 +137,7 @@ async def test_hover_on_a_suppressed_rule_shows_its_documentation(editor: Editor
     )
     assert hover is not None and isinstance(hover.contents, types.MarkupContent)
     assert "JM701" in hover.contents.value and "single-channel-journey" in hover.contents.value
-    editor.close(MAP)
+    await editor.close(MAP)
 
 
 async def test_definition_jumps_to_the_id_in_the_shared_file(editor: Editor) -> None:
@@ -157,7 +157,7 @@ async def test_definition_jumps_to_the_id_in_the_shared_file(editor: Editor) -> 
     )
     assert isinstance(found, types.Location) and found.uri == editor.uri(MAP)
     assert found.range.start == position_of(text, "pay-page")
-    editor.close(MAP)
+    await editor.close(MAP)
 
 
 async def test_references_of_a_touchpoint_and_of_a_shared_persona(editor: Editor) -> None:
@@ -187,7 +187,7 @@ async def test_references_of_a_touchpoint_and_of_a_shared_persona(editor: Editor
     assert people is not None
     assert {loc.uri for loc in people} == {editor.uri(MAP)}
     assert len(people) == 4
-    editor.close(MAP)
+    await editor.close(MAP)
 
 
 async def test_the_outline_is_stages_with_their_steps_and_pain_points(editor: Editor) -> None:
@@ -206,4 +206,4 @@ async def test_the_outline_is_stages_with_their_steps_and_pain_points(editor: Ed
         ("slow-3ds", "pain point slow-3ds"),
         ("faster-3ds", "opportunity faster-3ds"),
     ]
-    editor.close(MAP)
+    await editor.close(MAP)
