@@ -757,7 +757,7 @@ def server_rows(tools: Tools, corpora: Corpora) -> list[Bench]:
         ),
         Bench(
             "server-memory-corpus",
-            f"journeyctl server: {maps} open and checked",
+            f"journeyctl server: a workspace of {maps} (20 open, then all)",
             [tools.python, script, "memory", str(corpora.corpus)],
             server,
             count=server_figure,

@@ -210,9 +210,7 @@ def load_bytes(
     server keeps the node tree of text that fails validation), so it is not parsed twice.
     """
     with paused_gc():
-        return _load_bytes(
-            data, path, max_size=max_size, read_include=read_include, root=root, parsed=parsed
-        )
+        return _load_bytes(data, path, max_size=max_size, read_include=read_include, root=root, parsed=parsed)
 
 
 @contextmanager

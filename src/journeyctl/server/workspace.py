@@ -26,7 +26,6 @@ from journeyctl.yamlsource import DEFAULT_MAX_FILE_SIZE, SourceMap
 if TYPE_CHECKING:
     from journeyctl.config import ConfigResolver, LintConfig
     from journeyctl.lint.project import Facts
-    from journeyctl.loader import LoadedMap
 
 
 @dataclass
@@ -39,8 +38,6 @@ class Checked:
     source: SourceMap | None = None
     #: The ``include`` entries as written (from the text that parsed).
     include_texts: list[str] = field(default_factory=list)
-    #: The loaded map, when the text validated.
-    loaded: LoadedMap | None = None
     #: Real paths of the shared files the map includes (the last ones known).
     includes: frozenset[str] = frozenset()
     #: Indexes of the included shared files, for references into them.
@@ -186,7 +183,6 @@ class Workspace:
                 loaded = load_bytes(
                     data, key, max_size=self.max_size, read_include=self.read, root=root, parsed=parsed
                 )
-                checked.loaded = loaded
                 checked.findings = lint_map(loaded, config)
                 if config.has_project_rules:
                     from journeyctl.lint.project import map_facts
