@@ -444,6 +444,14 @@ VALIDATE_ERRORS = _count(r"^Found ([\d,]+) errors?", "errors", stream="stderr")
 YAMLLINT_PROBLEMS = _count_lines(r"^\s+\d+:\d+\s+(?:error|warning)\s", "problems")
 #: check-jsonschema: one "  path::$...: message" line per failing file.
 CJS_FAILURES = _count_lines(r"^  \S.*::", "failing files")
+
+
+def server_figure(stdout: str, stderr: str) -> str:
+    """benchmarks/server_bench.py's one line: the server's own time (or memory), not the process's."""
+    line = next((line for line in stdout.splitlines() if line.startswith("server ")), "")
+    return line.removeprefix("server ")
+
+
 #: journeyctl diff's summary: "1 map changed (...): 130 regressions, 130 improvements, 169 neutral."
 DIFF_CHANGES = _count(r"(\d+) regressions?, (\d+) improvements?, (\d+) neutral", "changes")
 
@@ -706,10 +714,56 @@ def benchmarks(tools: Tools, corpora: Corpora) -> list[Bench]:
             ["yamlfix"],
             ok_codes=(0, 1),
         ),
+        # Issue 14: the language server's own time (in its process, without the protocol).
+        *server_rows(tools, corpora),
     ]
     for bench in rows:
         bench.display = show(bench.argv, corpora)
     return rows
+
+
+def server_rows(tools: Tools, corpora: Corpora) -> list[Bench]:
+    """Rows of `journeyctl server`'s work, timed by benchmarks/server_bench.py in its process."""
+    script = str(HERE / "server_bench.py")
+    server = ["journeyctl:server", "pygls"]
+    maps = f"{len(corpora.files):,} maps"
+    return [
+        Bench(
+            "server-diagnostics-one",
+            "journeyctl server: diagnostics after an edit, 1 map",
+            [tools.python, script, "diagnostics", str(corpora.one_map)],
+            server,
+            count=server_figure,
+        ),
+        Bench(
+            "server-diagnostics-large",
+            "journeyctl server: diagnostics after an edit, the 500-stage map",
+            [tools.python, script, "diagnostics", str(corpora.large), "--edits", "10"],
+            server,
+            count=server_figure,
+        ),
+        Bench(
+            "server-completion-one",
+            "journeyctl server: completion of a persona, 1 map",
+            [tools.python, script, "completion", str(corpora.one_map)],
+            server,
+            count=server_figure,
+        ),
+        Bench(
+            "server-completion-large",
+            "journeyctl server: completion of a persona, the 500-stage map",
+            [tools.python, script, "completion", str(corpora.large), "--requests", "10"],
+            server,
+            count=server_figure,
+        ),
+        Bench(
+            "server-memory-corpus",
+            f"journeyctl server: a workspace of {maps} (20 open, then all)",
+            [tools.python, script, "memory", str(corpora.corpus)],
+            server,
+            count=server_figure,
+        ),
+    ]
 
 
 def worst_case_rows(tools: Tools, corpora: Corpora, shape: dict[str, int]) -> list[Bench]:
@@ -766,6 +820,12 @@ def _write_if_changed(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
+def _imports(python: str, module: str) -> bool:
+    return (
+        subprocess.run([python, "-c", f"import {module}"], capture_output=True, check=False).returncode == 0
+    )
+
+
 def missing_requirement(bench: Bench, tools: Tools, quick: bool) -> str | None:
     """Why a row cannot run, or None."""
     for need in bench.needs:
@@ -789,6 +849,8 @@ def missing_requirement(bench: Bench, tools: Tools, quick: bool) -> str | None:
             return "the large map's mmdc row runs in full runs only"
         if need == "mmdc" and not tools.mmdc:
             return "mermaid-cli not installed (cd tools/mermaid && PUPPETEER_SKIP_DOWNLOAD=1 npm ci)"
+        if need == "pygls" and not _imports(tools.python, "pygls"):
+            return "the server extra is not installed (pip install -e .[server])"
         if need == "dot" and not shutil.which("dot"):
             return "Graphviz dot not installed (apt-get install graphviz)"
     return None
@@ -1142,6 +1204,31 @@ def _rss_under(key: str, limit_mb: float) -> Callable[[dict[str, Result]], tuple
     return check
 
 
+def _server_under(key: str, limit_ms: float) -> Callable[[dict[str, Result]], tuple[str, bool] | None]:
+    """A server row's median time as it printed it (server time, not the process's)."""
+
+    def check(results: dict[str, Result]) -> tuple[str, bool] | None:
+        result = results.get(key)
+        found = re.search(r"median ([\d.]+) ms", result.printed or "") if result else None
+        if found is None:
+            return None
+        value = float(found.group(1))
+        return f"{value:.1f} ms", value <= limit_ms
+
+    return check
+
+
+def _server_memory_under(key: str, limit_mb: float) -> Callable[[dict[str, Result]], tuple[str, bool] | None]:
+    def check(results: dict[str, Result]) -> tuple[str, bool] | None:
+        result = results.get(key)
+        found = re.search(r"peak ([\d.]+) MB", result.printed or "") if result else None
+        if found is None:
+            return None
+        return f"{found.group(1)} MB", float(found.group(1)) < limit_mb
+
+    return check
+
+
 def _version_goal(results: dict[str, Result]) -> tuple[str, bool] | None:
     a, b = _median(results, "version"), _median(results, "yamllint-version")
     if a is None or b is None:
@@ -1171,6 +1258,17 @@ GOALS = (
     Goal("4. diff of the huge pair ≤ 3× the large pair's", _within("diff-huge", "diff-large", 3)),
     Goal("4. HTML render of the large (500-stage) map < 0.6 s", _under("render-large-html", 0.6)),
     Goal("4. diff of two versions of the large map < 0.5 s", _under("diff-large", 0.5)),
+    # Issue 14: the language server (server time, in its own process).
+    Goal("server: diagnostics after an edit of a map ≤ 30 ms", _server_under("server-diagnostics-one", 30)),
+    Goal(
+        "server: diagnostics after an edit of the 500-stage map ≤ 300 ms",
+        _server_under("server-diagnostics-large", 300),
+    ),
+    Goal("server: completion ≤ 20 ms", _server_under("server-completion-one", 20)),
+    Goal(
+        "server: a workspace of 1,000 maps (20 open) < 300 MB",
+        _server_memory_under("server-memory-corpus", 300),
+    ),
     # The benchmark's first goals.
     Goal("lint of the corpus ≥ 15× faster than yamllint", _speedup("lint-corpus", "yamllint-corpus", 15)),
     Goal("lint of the corpus ≥ 4× faster than check-jsonschema", _speedup("lint-corpus", "cjs-corpus", 4)),

@@ -135,6 +135,8 @@ def test_quick_run_reports_every_row(tmp_path: Path) -> None:
         "mmdc-one", "mmdc-large", "render-huge-html", "diff-large", "diff-huge", "deepdiff-large",
         "fmt-one", "yamlfix-one", "fmt-subset-serial", "fmt-subset", "yamlfix-subset",
         "lint-worst-suppressions", "render-worst-word-dot", "render-worst-word-svg",
+        "server-diagnostics-one", "server-diagnostics-large", "server-completion-one",
+        "server-completion-large", "server-memory-corpus",
     }  # fmt: skip
     assert set(results) == expected
     # Each row says what it printed: the corpus's known findings, from the cache too.
@@ -146,6 +148,9 @@ def test_quick_run_reports_every_row(tmp_path: Path) -> None:
         assert results["lint-corpus-serial"]["printed"] == printed
         assert results["lint-corpus-cached"]["printed"] == printed
         assert results["lint-one"]["printed"] == results["lint-one-cached"]["printed"] == "0 findings"
+    # The server rows print the server's own figure (the test extra installs the server's).
+    assert results["server-diagnostics-one"]["printed"].startswith("time: median ")
+    assert "for a workspace of 20 maps" in results["server-memory-corpus"]["printed"]
     if results["diff-huge"]["status"] == "ok":
         assert int(results["diff-huge"]["printed"].split()[0]) > int(
             results["diff-large"]["printed"].split()[0]

@@ -738,6 +738,18 @@ def preview(
     )
 
 
+@app.command(cls=Command)
+def server(debug: Debug = False) -> None:
+    """Run the language server over stdin and stdout, for editors (see docs/editors.md).
+
+    Needs the server extra: pip install 'journeyctl[server]'. Exit 0 when the
+    editor ends the session, 2 when the extra is not installed.
+    """
+    from journeyctl.server.command import run_server
+
+    raise typer.Exit(run_server())
+
+
 @app.command("import", cls=Command)
 def import_command(
     source: Annotated[

@@ -202,10 +202,15 @@ def load_bytes(
     max_size: int | None = DEFAULT_MAX_FILE_SIZE,
     read_include: IncludeReader | None = None,
     root: Path | None = None,
+    parsed: tuple[Any, SourceMap] | None = None,
 ) -> LoadedMap:
-    """Load and check journey map text; ``path`` names it in messages."""
+    """Load and check journey map text; ``path`` names it in messages.
+
+    ``parsed`` is what ``yamlsource.parse`` made of ``data`` already (the language
+    server keeps the node tree of text that fails validation), so it is not parsed twice.
+    """
     with paused_gc():
-        return _load_bytes(data, path, max_size=max_size, read_include=read_include, root=root)
+        return _load_bytes(data, path, max_size=max_size, read_include=read_include, root=root, parsed=parsed)
 
 
 @contextmanager
@@ -233,15 +238,19 @@ def _load_bytes(
     max_size: int | None,
     read_include: IncludeReader | None,
     root: Path | None,
+    parsed: tuple[Any, SourceMap] | None = None,
 ) -> LoadedMap:
     from pydantic import ValidationError
 
     from journeyctl.model import Journey
 
-    try:
-        document, source = parse(data, path, max_size=max_size)
-    except JourneyError as error:
-        raise MapInvalid(path, [error]) from None
+    if parsed is not None:
+        document, source = parsed
+    else:
+        try:
+            document, source = parse(data, path, max_size=max_size)
+        except JourneyError as error:
+            raise MapInvalid(path, [error]) from None
     _check_top_level(document, source)
     if "journeyctl" not in document and "journeyctl-shared" in document:
         raise MapInvalid(
@@ -373,17 +382,24 @@ def map_invalid(path: str, errors: list[JourneyError]) -> MapInvalid:
 
 
 def load_shared_bytes(
-    data: bytes, path: str, *, max_size: int | None = DEFAULT_MAX_FILE_SIZE
+    data: bytes,
+    path: str,
+    *,
+    max_size: int | None = DEFAULT_MAX_FILE_SIZE,
+    parsed: tuple[Any, SourceMap] | None = None,
 ) -> tuple[SharedDefinitions, SourceMap]:
-    """Load a shared file of personas and channels."""
+    """Load a shared file of personas and channels (``parsed`` as for ``load_bytes``)."""
     from pydantic import ValidationError
 
     from journeyctl.model import SharedDefinitions
 
-    try:
-        document, source = parse(data, path, max_size=max_size)
-    except JourneyError as error:
-        raise MapInvalid(path, [error]) from None
+    if parsed is not None:
+        document, source = parsed
+    else:
+        try:
+            document, source = parse(data, path, max_size=max_size)
+        except JourneyError as error:
+            raise MapInvalid(path, [error]) from None
     _check_top_level(document, source)
     try:
         shared = SharedDefinitions.model_validate(document)

@@ -189,8 +189,13 @@ class SourceMap:
         default_factory=dict, init=False, repr=False, compare=False
     )
 
+    #: Spans by start position, built on the first ``span_at`` (editors only; lint never asks).
+    _starts: dict[Position, tuple[Position, Position]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_keys": {}}
+        return {**self.__dict__, "_keys": {}, "_starts": None}
 
     def locate(self, keys: tuple[str | int, ...] | list[str | int], *, key: bool = False) -> Location:
         """Position of the value at ``keys`` (or of its key, with ``key=True``).
@@ -234,6 +239,41 @@ class SourceMap:
         node = self.node(keys)
         return isinstance(node, _yaml().SequenceNode) and bool(node.flow_style)
 
+    def span(
+        self, keys: tuple[str | int, ...] | list[str | int], *, key: bool = False
+    ) -> tuple[Position, Position] | None:
+        """Where the value at ``keys`` (or its key) starts and ends, 0-based; None if not written.
+
+        For editors (the language server): a diagnostic or a rename covers the
+        whole key or value, not only its first character.
+        """
+        if not keys:
+            return None if self.root is None else node_span(self.root)
+        parent = self.node(keys[:-1])
+        child = self._child(parent, keys[-1]) if parent is not None else None
+        if child is None:
+            return None
+        node = child[0] if key and child[0] is not None else child[1]
+        return node_span(node)
+
+    def span_at(self, line: int, col: int) -> tuple[Position, Position] | None:
+        """The span of the smallest key or value written at 1-based ``line:col`` (a Location's).
+
+        Lets a located error be shown over the key or value it is about. Scalars win
+        over the mapping or list that starts at the same place (its first key).
+        """
+        if self._starts is None:
+            self._starts = _spans_by_start(self.root)
+        return self._starts.get((line - 1, col - 1))
+
+    def path_at(self, line: int, col: int) -> tuple[tuple[str | int, ...], bool]:
+        """The key path under a 0-based position, and whether the position is on a key.
+
+        A position after a key on its line (``persona: |``) is in that key's value, even
+        an empty one; a position in a mapping or list between entries is the collection's.
+        """
+        return path_at(self.root, (line, col))
+
     def _child(self, node: Any, part: str | int) -> tuple[Any, Any] | None:
         yaml = _yaml()
         if isinstance(node, yaml.MappingNode):
@@ -244,6 +284,78 @@ class SourceMap:
         if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
             return None, node.value[part]
         return None
+
+
+#: A 0-based (line, column) in a file's text, as libyaml marks count them (code points).
+Position = tuple[int, int]
+
+
+def node_span(node: Any) -> tuple[Position, Position]:
+    """Where a YAML node starts and ends, 0-based."""
+    start, end = node.start_mark, node.end_mark
+    return (start.line, start.column), (end.line, end.column)
+
+
+def _spans_by_start(root: Any) -> dict[Position, tuple[Position, Position]]:
+    yaml = _yaml()
+    scalar, mapping = yaml.ScalarNode, yaml.MappingNode
+    spans: dict[Position, tuple[Position, Position]] = {}
+    seen: set[int] = set()
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:  # an aliased node is located where it is written
+            continue
+        seen.add(id(node))
+        span = node_span(node)
+        if type(node) is scalar or span[0] not in spans:
+            spans[span[0]] = span
+        if type(node) is not scalar:
+            stack.extend(_children(node, mapping))
+    return spans
+
+
+def path_at(root: Any, position: Position) -> tuple[tuple[str | int, ...], bool]:
+    """See ``SourceMap.path_at``."""
+    yaml = _yaml()
+    mapping, sequence = yaml.MappingNode, yaml.SequenceNode
+    path: list[str | int] = []
+    node = root
+    while node is not None:
+        if type(node) is mapping:
+            chosen = None
+            for key_node, value_node in node.value:
+                key_start, key_end = node_span(key_node)
+                value_start, value_end = node_span(value_node)
+                if key_start <= position <= key_end and key_start != key_end:
+                    path.append(key_node.value)
+                    return tuple(path), True
+                after_key = key_end[0] == position[0] and position > key_end
+                # The value of the key on the cursor's line, or the collection the cursor is in.
+                if (value_start <= position <= value_end) or (after_key and value_start >= key_end):
+                    chosen = (key_node, value_node)
+                    if value_start <= position <= value_end and type(value_node) in (mapping, sequence):
+                        break
+            if chosen is None:
+                break
+            path.append(chosen[0].value)
+            node = chosen[1]
+        elif type(node) is sequence:
+            item = next(
+                (
+                    (index, child)
+                    for index, child in enumerate(node.value)
+                    if node_span(child)[0] <= position <= node_span(child)[1]
+                ),
+                None,
+            )
+            if item is None:
+                break
+            path.append(item[0])
+            node = item[1]
+        else:
+            break
+    return tuple(path), False
 
 
 def _key_index(node: Any) -> dict[str, tuple[Any, Any]]:
