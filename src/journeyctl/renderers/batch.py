@@ -32,6 +32,9 @@ from journeyctl.errors import JourneyError, MapInvalid, RenderError, UsageError
 from journeyctl.location import Location
 
 if TYPE_CHECKING:
+    from journeyctl.config import ConfigResolver
+    from journeyctl.lint.findings import Finding
+    from journeyctl.lint.project import MapFacts
     from journeyctl.loader import LoadedMap
     from journeyctl.renderers import Renderer
 
@@ -70,6 +73,10 @@ class Outcome:
     data: bytes | None = None
     errors: list[JourneyError] = field(default_factory=list)
     loaded: LoadedMap | None = None
+    #: For a site: the map's lint findings (map rules) and its facts for the rules across maps,
+    #: computed in the worker so that a site's linting runs in parallel with the rendering.
+    findings: list[Finding] | None = None
+    facts: MapFacts | None = None
 
 
 def plan(
@@ -183,10 +190,11 @@ class _Worker:
         self.options = options
         self.max_size = max_size
         self.keep_loaded = keep_loaded
+        self.resolver: ConfigResolver | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         # Modules do not pickle: a worker process looks the renderer up again by name.
-        return {**self.__dict__, "renderer": None}
+        return {**self.__dict__, "renderer": None, "resolver": None}
 
     def __call__(self, job: Job) -> Outcome:
         from journeyctl.loader import load_bytes, load_file
@@ -206,7 +214,36 @@ class _Worker:
             if exc.location is None:
                 exc.location = Location(job.source)
             return Outcome(job, errors=[exc])
-        return Outcome(job, data=data, loaded=loaded if self.keep_loaded else None)
+        if not self.keep_loaded:
+            return Outcome(job, data=data)
+        findings, facts = self._lint(loaded), _facts(loaded)
+        return Outcome(job, data=data, loaded=_without_source(loaded), findings=findings, facts=facts)
+
+    def _lint(self, loaded: LoadedMap) -> list[Finding]:
+        """The map rules' findings under the map's own configuration, as ``journeyctl lint`` finds it."""
+        from journeyctl.config import ConfigResolver
+        from journeyctl.lint.engine import lint_map
+
+        if self.resolver is None:
+            self.resolver = ConfigResolver()
+        return lint_map(loaded, self.resolver.for_path(loaded.path))
+
+
+def _without_source(loaded: LoadedMap) -> LoadedMap:
+    """The map without its YAML node tree: what a site needs once it is linted, and a fraction to pickle.
+
+    Sending 1,000 maps' node trees back from the workers took longer than rendering them.
+    """
+    from journeyctl.loader import LoadedMap
+    from journeyctl.yamlsource import SourceMap
+
+    return LoadedMap(loaded.journey, loaded.path, SourceMap(loaded.path, None, ""))
+
+
+def _facts(loaded: LoadedMap) -> MapFacts:
+    from journeyctl.lint.project import map_facts
+
+    return map_facts(loaded)
 
 
 def render_plan(
@@ -404,7 +441,7 @@ def write_outcomes(
         the_plan.directory,
         [(relative, format_name, data) for relative, data in files],
         previous=previous,
-        dropped=stale,
+        dropped=[*stale, *changed],
     )
     written = write_tree(the_plan.directory, [*files, (MANIFEST_NAME, manifest)], remove=stale)
     join = functools.partial(os.path.join, the_plan.directory)
@@ -423,7 +460,8 @@ def stale_files(
     Only files the manifest lists are candidates, and only those of the same
     format (an earlier ``-f md`` render into the same directory is not stale
     for an ``-f html`` one). A file whose digest differs from the one recorded
-    was edited by someone since: it is kept, and reported. Entries of manifests
+    was edited by someone since: it is kept, reported once and left out of the
+    manifest (it is no longer journeyctl's to remove). Entries of manifests
     older than digests are removed on the manifest's word.
     """
     stale: list[str] = []

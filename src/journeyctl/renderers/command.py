@@ -87,9 +87,11 @@ def run_render(
             from journeyctl.renderers.site import build_site
 
             assert the_plan.directory is not None
+            rendered = [o for o in outcomes if o.loaded is not None and o.job.target]
             site = build_site(
-                [(o.loaded, o.job.target) for o in outcomes if o.loaded is not None and o.job.target],
+                [(o.loaded, o.job.target) for o in rendered if o.loaded is not None and o.job.target],
                 the_plan.directory,
+                linted=[(o.findings or [], o.facts) for o in rendered if o.facts is not None],
                 group_by=group_by,  # type: ignore[arg-type]  # checked against GROUP_BY_CHOICES above
                 progress=progress.phase if progress else None,
             )
