@@ -105,13 +105,13 @@ def test_a_future_sparkline_draws_its_baseline_faintly_with_the_same_persona_sty
 
 def test_index_groups_put_a_future_map_beside_its_baseline() -> None:
     current = summary_of(make_map("a/two.yaml", tags="x, y"), "a/two.html")
-    future = summary_of(
-        make_map("a/f.yaml", state="future", baseline="two", ident="f", tags="y"), "a/f.html"
-    )
+    future = summary_of(make_map("a/f.yaml", state="future", baseline="two", ident="f", tags="y"), "a/f.html")
     other = summary_of(make_map("b/z.yaml", ident="z"), "b/z.html")
     (group_a, group_b) = portfolio.index_groups([other, future, current], "folder")
     assert (group_a.label, group_b.label) == ("a/", "b/")
-    assert [(item.current.map_id, [f.map_id for f in item.futures]) for item in group_a.items] == [("two", ["f"])]
+    assert [(item.current.map_id, [f.map_id for f in item.futures]) for item in group_a.items] == [
+        ("two", ["f"])
+    ]
     by_tag = portfolio.index_groups([other, future, current], "tag")
     assert [g.label for g in by_tag] == ["x", "y", "No tag"]
     assert by_tag[0].items[0].futures == []  # the future map has no tag x: no pair there

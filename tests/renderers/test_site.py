@@ -1,4 +1,4 @@
-"""The portfolio site: ``journeyctl render DIR --format html -o SITE`` writes the maps' pages and the site's own.
+"""The portfolio site: ``render DIR --format html -o SITE`` writes the maps' pages and the site's own.
 
 The index (grouped, with sparklines and lint counts that link to findings
 pages), a findings page per map, the cross-map pages; links that all resolve;
@@ -106,7 +106,9 @@ def test_render_directory_writes_pages_findings_and_portfolio(
     # Grouped by folder (the default): the top folder first, then "support team/", by title in each.
     assert map_links(document) == ["repair.html", "zz-minimal.html", "support%20team/hostile.html"]
     text = "".join(document.text)
-    headings = re.findall(r'<h2 id="[^"]+">([^<]+?) <span class="muted">', (out / "index.html").read_text("utf-8"))
+    headings = re.findall(
+        r'<h2 id="[^"]+">([^<]+?) <span class="muted">', (out / "index.html").read_text("utf-8")
+    )
     assert headings == ["Top folder", "support team/"]
     assert "2026-10-14" in text and "Service Design Guild" in text
     assert "some-current-map" in text and "(not in this site)" in text  # the future map's missing baseline
@@ -180,7 +182,9 @@ def test_every_link_of_the_example_site_resolves(example_site: Path) -> None:
                 assert target.is_file(), f"{page.relative_to(example_site)}: {value}"
                 assert example_site.resolve() in target.parents, f"{page}: {value} leaves the site"
                 if parts.fragment:
-                    assert unquote(parts.fragment) in ids_of(target), f"{page.relative_to(example_site)}: {value}"
+                    assert unquote(parts.fragment) in ids_of(target), (
+                        f"{page.relative_to(example_site)}: {value}"
+                    )
                 checked += 1
     assert checked > 500  # the walk really walked: cross-map pages link hundreds of entities
     assert external  # insights' sources are links out, and only https ones
@@ -225,13 +229,13 @@ def test_group_by_is_switchable(maps: Path, tmp_path: Path, group_by: str, label
 
 def test_group_by_tag_puts_a_map_under_each_of_its_tags(example_site: Path, tmp_path: Path) -> None:
     out = tmp_path / "by-tag"
-    assert run(["render", str(tmp_path / "maps"), "-f", "html", "-o", str(out), "-q", "--group-by", "tag"]) == 0
+    assert (
+        run(["render", str(tmp_path / "maps"), "-f", "html", "-o", str(out), "-q", "--group-by", "tag"]) == 0
+    )
     index = (out / "index.html").read_text(encoding="utf-8")
     labels = re.findall(r'<h2 id="[^"]+">([^<]+?) <span class="muted">', index)
     assert "broadband" in labels and "retail" in labels
-    tags = {
-        tag for path in (tmp_path / "maps").glob("*.yaml") for tag in load_file(path).journey.tags
-    }
+    tags = {tag for path in (tmp_path / "maps").glob("*.yaml") for tag in load_file(path).journey.tags}
     assert set(labels) - {"No tag"} == tags
     # The broadband pair shares the tag "broadband": a pair in that group.
     group = index[index.index(">broadband <") :]
@@ -241,7 +245,10 @@ def test_group_by_tag_puts_a_map_under_each_of_its_tags(example_site: Path, tmp_
 
 def test_state_grouping_keeps_pairs_together(example_site: Path, tmp_path: Path) -> None:
     out = tmp_path / "by-state"
-    assert run(["render", str(tmp_path / "maps"), "-f", "html", "-o", str(out), "-q", "--group-by", "state"]) == 0
+    assert (
+        run(["render", str(tmp_path / "maps"), "-f", "html", "-o", str(out), "-q", "--group-by", "state"])
+        == 0
+    )
     index = (out / "index.html").read_text(encoding="utf-8")
     labels = re.findall(r'<h2 id="[^"]+">([^<]+?) <span class="muted">', index)
     assert labels[0] == "Current and future state"
@@ -249,7 +256,9 @@ def test_state_grouping_keeps_pairs_together(example_site: Path, tmp_path: Path)
     assert "broadband-home-move-current.html" in first and "broadband-home-move-future.html" in first
 
 
-def test_unknown_group_by_is_a_usage_error(maps: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_group_by_is_a_usage_error(
+    maps: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert run(["render", str(maps), "-f", "html", "-o", str(tmp_path / "s"), "--group-by", "team"]) == 2
     assert "choose one of folder, tag, state" in capsys.readouterr().err
     assert not (tmp_path / "s").exists()
@@ -364,8 +373,12 @@ def test_site_pages_show_map_text_and_run_nothing(maps: Path, tmp_path: Path) ->
         if page != "findings/support team/hostile.html":
             assert payload in "".join(document.text), page
     insights = parse((out / "portfolio" / "insights.html").read_text(encoding="utf-8"))
-    links = [str(a["href"]) for tag, a in insights.tags if tag == "a" and str(a.get("href")).startswith("https")]
-    assert links == ["https://example.com/?q=%22%3E%3Cscript%3Ewindow.__xss=6%3C/script%3E&x=\"><b/onmouseover=window.__xss=7>"]
+    links = [
+        str(a["href"]) for tag, a in insights.tags if tag == "a" and str(a.get("href")).startswith("https")
+    ]
+    assert links == [
+        'https://example.com/?q=%22%3E%3Cscript%3Ewindow.__xss=6%3C/script%3E&x="><b/onmouseover=window.__xss=7>'
+    ]
 
 
 def test_site_is_byte_identical_across_runs_and_job_counts(maps: Path, tmp_path: Path) -> None:
@@ -464,7 +477,11 @@ def _run_on_terminal(argv: list[str], env: dict[str, str]) -> tuple[int, str]:
     leader, follower = pty.openpty()
     try:
         process = subprocess.Popen(
-            [str(executable), *argv], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=follower, env=env
+            [str(executable), *argv],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=follower,
+            env=env,
         )
         os.close(follower)
         chunks = []

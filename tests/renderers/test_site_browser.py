@@ -89,7 +89,9 @@ PAGES = ["index.html", *CROSS_PAGES, "findings/hostile.html", "findings/bank-car
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_site_page_loads_offline_runs_nothing_and_reads_well(browser: Any, built_site: Path, page: str) -> None:
+def test_site_page_loads_offline_runs_nothing_and_reads_well(
+    browser: Any, built_site: Path, page: str
+) -> None:
     visit = Visit(browser, built_site / page)
     try:
         assert visit.requests == [visit.url], "the page fetched something besides itself"
@@ -133,7 +135,8 @@ def test_index_and_matrix_are_photographed_and_link_to_loading_pages(browser: An
         matrix.page.screenshot(path=str(shots / "site-opportunities.png"), full_page=True)
         # Nine cells, every one inside the page's width at 1440 px.
         cells = matrix.evaluate(
-            "Array.from(document.querySelectorAll('.matrix td.cell')).map(c => c.getBoundingClientRect().right)"
+            "Array.from(document.querySelectorAll('.matrix td.cell'))"
+            ".map(c => c.getBoundingClientRect().right)"
         )
         assert len(cells) == 9 and max(cells) <= DESKTOP["width"]
     finally:

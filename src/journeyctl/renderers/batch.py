@@ -436,7 +436,9 @@ def write_outcomes(
     ]
     files.extend(extra)
     previous = read_manifest(the_plan.directory)
-    stale, changed = stale_files(the_plan.directory, previous, {relative for relative, _ in files}, format_name)
+    stale, changed = stale_files(
+        the_plan.directory, previous, {relative for relative, _ in files}, format_name
+    )
     manifest = manifest_bytes(
         the_plan.directory,
         [(relative, format_name, data) for relative, data in files],

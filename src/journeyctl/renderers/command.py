@@ -92,7 +92,7 @@ def run_render(
                 [(o.loaded, o.job.target) for o in rendered if o.loaded is not None and o.job.target],
                 the_plan.directory,
                 linted=[(o.findings or [], o.facts) for o in rendered if o.facts is not None],
-                group_by=group_by,  # type: ignore[arg-type]  # checked against GROUP_BY_CHOICES above
+                group_by=group_by,
                 progress=progress.phase if progress else None,
             )
             extra.extend(site.files)

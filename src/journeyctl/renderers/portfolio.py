@@ -226,35 +226,30 @@ def index_groups(summaries: Sequence[MapSummary], group_by: GroupBy) -> list[Ind
             id(baselines[s.baseline]) for s in summaries if s.state == "future" and s.baseline in baselines
         }
         paired = [
-            s
-            for s in summaries
-            if id(s) in paired_ids or (s.state == "future" and s.baseline in baselines)
+            s for s in summaries if id(s) in paired_ids or (s.state == "future" and s.baseline in baselines)
         ]
-        groups = [
+        states = [
             ("pairs", "Current and future state", paired),
             ("current", "Current state", [s for s in summaries if s.state == "current" and s not in paired]),
             ("future", "Future state", [s for s in summaries if s.state == "future" and s not in paired]),
         ]
-        return [IndexGroup(key, label, _items(members, baselines)) for key, label, members in groups if members]
+        return [
+            IndexGroup(key, label, _items(members, baselines)) for key, label, members in states if members
+        ]
     buckets: dict[str, list[MapSummary]] = {}
     for summary in summaries:
-        if group_by == "folder":
-            keys = [summary.folder]
-        else:
-            keys = list(dict.fromkeys(summary.tags)) or [""]
+        keys = [summary.folder] if group_by == "folder" else list(dict.fromkeys(summary.tags)) or [""]
         for key in keys:
             buckets.setdefault(key, []).append(summary)
-    # The top folder (or untagged maps) first for folders, last for tags, where it is the rest.
+    # The top folder comes first; untagged maps come last, as the rest.
+    empty_rank = 0 if group_by == "folder" else 2
+
     def order(key: str) -> tuple[int, str, str]:
-        empty_rank = (0 if group_by == "folder" else 1) if key == "" else (1 if group_by == "folder" else 0)
-        return (empty_rank, key.casefold(), key)
+        return (empty_rank if key == "" else 1, key.casefold(), key)
 
     groups = []
     for number, key in enumerate(sorted(buckets, key=order), start=1):
-        if group_by == "folder":
-            label = f"{key}/" if key else "Top folder"
-        else:
-            label = key or "No tag"
+        label = (f"{key}/" if key else "Top folder") if group_by == "folder" else key or "No tag"
         groups.append(IndexGroup(f"group-{number}", label, _items(buckets[key], baselines)))
     return groups
 
@@ -443,7 +438,7 @@ def gather(pairs: Iterable[tuple[LoadedMap, MapSummary]]) -> Portfolio:
                     )
                 )
         defined = {insight.id: insight for insight in journey.insights}
-        for citation_kind, stage, anchor, label, cited in _citations(journey):
+        for citation_kind, cited_in, anchor, label, cited in _citations(journey):
             for ident in cited:
                 insight = defined.get(ident)
                 if insight is None:
@@ -463,12 +458,20 @@ def gather(pairs: Iterable[tuple[LoadedMap, MapSummary]]) -> Portfolio:
                         origin,
                     )
                 insights[key].citations.append(
-                    Citation(Place(summary, stage.name if stage else "", anchor, label), citation_kind)
+                    Citation(Place(summary, cited_in.name if cited_in else "", anchor, label), citation_kind)
                 )
-    pains.sort(key=lambda v: (_pain_rank(v.pain), v.place.summary.title.casefold(), v.place.summary.page, v.pain.id))
+    pains.sort(
+        key=lambda v: (_pain_rank(v.pain), v.place.summary.title.casefold(), v.place.summary.page, v.pain.id)
+    )
     opportunities.sort(key=lambda v: v.priority)
     moments.sort(
-        key=lambda v: (v.has_plan, v.lowest, v.place.summary.title.casefold(), v.place.summary.page, v.place.anchor)
+        key=lambda v: (
+            v.has_plan,
+            v.lowest,
+            v.place.summary.title.casefold(),
+            v.place.summary.page,
+            v.place.anchor,
+        )
     )
     metrics.sort(
         key=lambda v: (
@@ -481,9 +484,7 @@ def gather(pairs: Iterable[tuple[LoadedMap, MapSummary]]) -> Portfolio:
     ordered = sorted(insights.values(), key=lambda v: (-v.maps, -len(v.citations), v.insight_id, v.origin))
     for number, view in enumerate(ordered, start=1):
         view.key = f"insight-{number}"
-    return Portfolio(
-        summaries, pains, opportunities, moments, moments_total, metrics, metrics_total, ordered
-    )
+    return Portfolio(summaries, pains, opportunities, moments, moments_total, metrics, metrics_total, ordered)
 
 
 def _moments_at_risk(
@@ -546,7 +547,13 @@ def _citations(journey: Journey) -> Iterable[tuple[str, Stage | None, str, str, 
                 yield "Pain point", stage, f"pain-{pain.id}", pain.description, pain.insights
         for opportunity in stage.opportunities:
             if opportunity.insights:
-                yield "Opportunity", stage, f"opportunity-{opportunity.id}", opportunity.description, opportunity.insights
+                yield (
+                    "Opportunity",
+                    stage,
+                    f"opportunity-{opportunity.id}",
+                    opportunity.description,
+                    opportunity.insights,
+                )
         for metric in stage.metrics:
             if metric.insights:
                 yield "Metric", stage, f"metric-{metric.id}", metric.name, metric.insights

@@ -106,13 +106,23 @@ def findings_page_of(page: str) -> str:
 
 
 def site_pages(pages: Sequence[str]) -> list[str]:
-    """Every file the site adds to the map pages ``pages`` (posix, below the root): index, findings, portfolio."""
-    return [INDEX_NAME, *(findings_page_of(page) for page in pages), *(path for _, path in CROSS_PAGES.values())]
+    """Every file the site adds to the map pages ``pages`` (posix, below the root).
+
+    The index, a findings page per map, and the pages across maps.
+    """
+    return [
+        INDEX_NAME,
+        *(findings_page_of(page) for page in pages),
+        *(path for _, path in CROSS_PAGES.values()),
+    ]
 
 
 def refuse_collisions(pages: Sequence[tuple[str, str]], relatives: Sequence[str]) -> None:
     """UsageError when a map's page (``pages``: map file, page path) would be one of the site's own pages."""
-    own = {path: "the site index" if path == INDEX_NAME else "a page of the site" for path in site_pages(relatives)}
+    own = {
+        path: "the site index" if path == INDEX_NAME else "a page of the site"
+        for path in site_pages(relatives)
+    }
     for (source, page), relative in zip(pages, relatives, strict=True):
         if relative in own:
             raise UsageError(
@@ -182,7 +192,15 @@ def _spark_lines(
         # Dots only where they stay apart; a long map is read from the line.
         shown = tuple(dots) if count <= 40 and not faint else ()
         drawn.append(
-            SparkLine(line.label, style, _DASHES[style - 1], tuple(segments), shown, tuple(gaps) if not faint else (), faint)
+            SparkLine(
+                line.label,
+                style,
+                _DASHES[style - 1],
+                tuple(segments),
+                shown,
+                tuple(gaps) if not faint else (),
+                faint,
+            )
         )
     return drawn
 
@@ -194,7 +212,8 @@ def _describe(label: str, line: EmotionLine) -> str:
         return f"{label}: no step scored"
     from journeyctl.renderers.html import signed
 
-    text = f"{label}: {len(line.points)} step{'s' if len(line.points) != 1 else ''}, from {signed(scored[0])} to {signed(scored[-1])}, lowest {signed(min(scored))}"
+    steps = f"{len(line.points)} step{'s' if len(line.points) != 1 else ''}"
+    text = f"{label}: {steps}, from {signed(scored[0])} to {signed(scored[-1])}, lowest {signed(min(scored))}"
     if unscored:
         text += f", {unscored} not scored"
     return text
@@ -207,7 +226,11 @@ def sparkline(summary: MapSummary, baseline: MapSummary | None = None) -> Sparkl
     under = _spark_lines(baseline.lines, baseline.main_steps, styles, faint=True) if baseline else []
     several = len(summary.lines) > 1
     parts = [_describe(line.label if several else "Main line", line) for line in summary.lines]
-    text = f"Emotion along the main line ({summary.main_steps} step{'s' if summary.main_steps != 1 else ''}). " + "; ".join(parts) + "."
+    text = (
+        f"Emotion along the main line ({summary.main_steps} step{'s' if summary.main_steps != 1 else ''}). "
+        + "; ".join(parts)
+        + "."
+    )
     if baseline is not None:
         text += f" Lighter, under it: the current state ({baseline.title})."
     if not summary.main_steps:
@@ -255,7 +278,9 @@ def lint_findings(
     from journeyctl.lint.project import map_facts, project_findings
 
     if linted is None:
-        linted = [(lint_map(loaded, resolver.for_path(loaded.path)), map_facts(loaded)) for loaded in loaded_maps]
+        linted = [
+            (lint_map(loaded, resolver.for_path(loaded.path)), map_facts(loaded)) for loaded in loaded_maps
+        ]
     found = {loaded.path: list(findings) for loaded, (findings, _) in zip(loaded_maps, linted, strict=True)}
     for path in found:
         # Project rules run under the configurations met so far: every map's, as lint resolves them.
