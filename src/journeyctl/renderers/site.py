@@ -267,12 +267,17 @@ Linted = tuple["list[Finding]", "MapFacts"]
 
 
 def lint_findings(
-    loaded_maps: Sequence[LoadedMap], resolver: ConfigResolver, linted: Sequence[Linted] | None = None
+    loaded_maps: Sequence[LoadedMap],
+    resolver: ConfigResolver,
+    linted: Sequence[Linted] | None = None,
+    *,
+    across_maps: bool = True,
 ) -> dict[str, list[Finding]]:
     """Each map's findings by path, as ``journeyctl lint`` over these maps finds them (across maps too).
 
     ``linted`` (one per map, in order) is what the render workers found already;
-    without it every map is linted here.
+    without it every map is linted here. ``across_maps=False`` leaves out the
+    rules that see every map (they may search the repository for a baseline).
     """
     from journeyctl.lint.engine import lint_map, sort_findings
     from journeyctl.lint.project import map_facts, project_findings
@@ -282,6 +287,8 @@ def lint_findings(
             (lint_map(loaded, resolver.for_path(loaded.path)), map_facts(loaded)) for loaded in loaded_maps
         ]
     found = {loaded.path: list(findings) for loaded, (findings, _) in zip(loaded_maps, linted, strict=True)}
+    if not across_maps:
+        return {path: sort_findings(findings) for path, findings in found.items()}
     for path in found:
         # Project rules run under the configurations met so far: every map's, as lint resolves them.
         resolver.for_path(path)
@@ -301,6 +308,7 @@ def build_site(
     group_by: GroupBy = "folder",
     progress: Callable[[str], None] | None = None,
     linted: Sequence[Linted] | None = None,
+    across_maps: bool = True,
 ) -> Site:
     """The site for ``pages`` (each a loaded map and the path its page is written to) in ``directory``.
 
@@ -309,7 +317,8 @@ def build_site(
     written. A map whose page would be one of the site's own pages is a
     UsageError raised before any output exists. ``progress`` is told what is
     being done ("linting", "building pages"). ``linted`` is each map's lint
-    findings and facts when the caller has them (see ``lint_findings``).
+    findings and facts when the caller has them, ``across_maps`` whether the
+    rules across maps run (see ``lint_findings``).
     """
     from journeyctl.config import ConfigResolver
 
@@ -318,7 +327,7 @@ def build_site(
     resolver = ConfigResolver() if config is None else ConfigResolver.fixed(config)
     if progress is not None:
         progress("linting")
-    findings = lint_findings([loaded for loaded, _ in pages], resolver, linted)
+    findings = lint_findings([loaded for loaded, _ in pages], resolver, linted, across_maps=across_maps)
     if progress is not None:
         progress("building pages")
     pairs = [
