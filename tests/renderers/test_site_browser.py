@@ -126,7 +126,8 @@ def test_index_and_matrix_are_photographed_and_link_to_loading_pages(browser: An
         for link in links:
             response = index.page.goto(link)
             assert response is not None and response.ok, link
-            assert index.evaluate("document.querySelectorAll('.canvas table').length") == 1
+            # A map page: its canvas is there (the page may print it in several tables).
+            assert index.evaluate("document.querySelectorAll('.canvas table').length") >= 1
         assert index.console_errors == [] and index.page_errors == []
     finally:
         index.close()
