@@ -161,7 +161,7 @@ def test_moments_of_truth_at_risk_without_a_plan_first() -> None:
         ("Touchpoint", "touchpoint-desk", -2, False)
     ]
     assert found.moments_total == 2
-    assert [p.id for p in found.moments[0].pains] == ["p-crit"]
+    assert [(p.id, anchor) for p, anchor in found.moments[0].pains] == [("p-crit", "pain-p-crit")]
 
 
 def test_off_target_metrics_furthest_first_both_directions() -> None:

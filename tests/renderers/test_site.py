@@ -190,6 +190,25 @@ def test_every_link_of_the_example_site_resolves(example_site: Path) -> None:
     assert external  # insights' sources are links out, and only https ones
 
 
+def test_links_to_stages_a_page_leaves_out_go_to_the_page(maps: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    text = (maps / "repair.yaml").read_text("utf-8")
+    (maps / "again.yaml").write_text(text.replace("\nid: ", "\nid: again-", 1), "utf-8")
+    stage = load_file(maps / "repair.yaml").journey.stages[0].id
+    argv = ["render", str(maps / "repair.yaml"), str(maps / "again.yaml"), "-f", "html", "-o", str(out)]
+    assert run([*argv, "-q", "-O", f"stages={stage}"]) == 0
+    page_ids = {str(a["id"]) for _, a in parse((out / "repair.html").read_text("utf-8")).tags if a.get("id")}
+    linked = 0
+    for cross in CROSS_PAGES:
+        for tag, attrs in parse((out / cross).read_text("utf-8")).tags:
+            href = str(attrs.get("href") or "")
+            if tag == "a" and href.startswith("../repair.html"):
+                linked += 1
+                fragment = urlsplit(href).fragment
+                assert not fragment or fragment in page_ids, (cross, href)
+    assert linked > 0
+
+
 def test_example_site_has_the_portfolio(example_site: Path) -> None:
     index = (example_site / "index.html").read_text(encoding="utf-8")
     # The broadband future map sits beside its baseline, in one pair.

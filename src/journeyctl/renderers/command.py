@@ -92,6 +92,7 @@ def run_render(
                 [(o.loaded, o.job.target) for o in rendered if o.loaded is not None and o.job.target],
                 the_plan.directory,
                 linted=[(o.findings or [], o.facts) for o in rendered if o.facts is not None],
+                stages=list(getattr(options, "stages", None) or ()),
                 group_by=group_by,
                 progress=progress.phase if progress else None,
             )

@@ -13,7 +13,7 @@ same bytes on every run.
 from __future__ import annotations
 
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Literal
@@ -300,7 +300,7 @@ class MomentView:
     kind: str  # "Step" or "Touchpoint"
     lowest: int
     who: str  # whose score is lowest, or "" when it is the step's
-    pains: tuple[PainPoint, ...]
+    pains: tuple[tuple[PainPoint, str], ...]  # each with its anchor on the map page ("" if not shown)
     plans: tuple[tuple[str, str], ...]  # (description, status) of opportunities addressing those pains
 
     @property
@@ -385,9 +385,17 @@ def _pain_rank(pain: PainPoint) -> int:
     return PAIN_SEVERITIES.index(pain.severity)
 
 
-def gather(pairs: Iterable[tuple[LoadedMap, MapSummary]]) -> Portfolio:
-    """The cross-map lists of the maps in ``pairs`` (each loaded map with its summary)."""
+def gather(pairs: Iterable[tuple[LoadedMap, MapSummary]], shown: Sequence[str] = ()) -> Portfolio:
+    """The cross-map lists of the maps in ``pairs`` (each loaded map with its summary).
+
+    ``shown`` are the stage ids the map pages show (``-O stages=...``; empty: all):
+    what sits in another stage is still listed, linked to its map's page without
+    a fragment, since the page has no element to point at.
+    """
     from journeyctl.model.journey import entity_file
+
+    def anchor_in(stage: Stage, anchor: str) -> str:
+        return anchor if not shown or stage.id in shown else ""
 
     pains: list[PainView] = []
     opportunities: list[OpportunityView] = []
@@ -410,7 +418,7 @@ def gather(pairs: Iterable[tuple[LoadedMap, MapSummary]]) -> Portfolio:
         for stage, pain in journey.iter_pain_points():
             pains.append(
                 PainView(
-                    Place(summary, stage.name, f"pain-{pain.id}", pain.description),
+                    Place(summary, stage.name, anchor_in(stage, f"pain-{pain.id}"), pain.description),
                     pain,
                     pain.owner or NO_OWNER,
                     tuple((o.description, o.status) for o in addressing.get(pain.id, [])),
@@ -419,12 +427,17 @@ def gather(pairs: Iterable[tuple[LoadedMap, MapSummary]]) -> Portfolio:
         for stage, opportunity in journey.iter_opportunities():
             opportunities.append(
                 OpportunityView(
-                    Place(summary, stage.name, f"opportunity-{opportunity.id}", opportunity.description),
+                    Place(
+                        summary,
+                        stage.name,
+                        anchor_in(stage, f"opportunity-{opportunity.id}"),
+                        opportunity.description,
+                    ),
                     opportunity,
                     len(opportunity.addresses),
                 )
             )
-        found, total = _moments_at_risk(journey, summary, addressing)
+        found, total = _moments_at_risk(journey, summary, addressing, anchor_in)
         moments.extend(found)
         moments_total += total
         for stage, metric in journey.iter_metrics():
@@ -432,7 +445,7 @@ def gather(pairs: Iterable[tuple[LoadedMap, MapSummary]]) -> Portfolio:
             if metric.missed:
                 metrics.append(
                     MetricView(
-                        Place(summary, stage.name, f"metric-{metric.id}", metric.name),
+                        Place(summary, stage.name, anchor_in(stage, f"metric-{metric.id}"), metric.name),
                         metric,
                         tuple(p.description for p in citing_metric.get(metric.id, [])),
                     )
@@ -458,7 +471,15 @@ def gather(pairs: Iterable[tuple[LoadedMap, MapSummary]]) -> Portfolio:
                         origin,
                     )
                 insights[key].citations.append(
-                    Citation(Place(summary, cited_in.name if cited_in else "", anchor, label), citation_kind)
+                    Citation(
+                        Place(
+                            summary,
+                            cited_in.name if cited_in else "",
+                            anchor_in(cited_in, anchor) if cited_in else anchor,
+                            label,
+                        ),
+                        citation_kind,
+                    )
                 )
     pains.sort(
         key=lambda v: (_pain_rank(v.pain), v.place.summary.title.casefold(), v.place.summary.page, v.pain.id)
@@ -488,7 +509,10 @@ def gather(pairs: Iterable[tuple[LoadedMap, MapSummary]]) -> Portfolio:
 
 
 def _moments_at_risk(
-    journey: Journey, summary: MapSummary, addressing: dict[str, list[Opportunity]]
+    journey: Journey,
+    summary: MapSummary,
+    addressing: dict[str, list[Opportunity]],
+    anchor_in: Callable[[Stage, str], str],
 ) -> tuple[list[MomentView], int]:
     """Moments of truth (steps and touchpoints) where some persona feels negative; and how many there are."""
     stage_of_step: dict[str, Stage] = {}
@@ -498,6 +522,7 @@ def _moments_at_risk(
         for ref in step.touchpoints:
             steps_using.setdefault(ref, []).append(step)
     pains = [pain for _, pain in journey.iter_pain_points()]
+    anchors = {pain.id: anchor_in(stage, f"pain-{pain.id}") for stage, pain in journey.iter_pain_points()}
     found: list[MomentView] = []
     total = 0
 
@@ -512,14 +537,20 @@ def _moments_at_risk(
         if lowest is None or lowest[0] >= 0:
             return None
         plans = tuple((o.description, o.status) for pain in there for o in addressing.get(pain.id, []))
-        return MomentView(place, kind, lowest[0], lowest[1], tuple(there), plans)
+        located = tuple((pain, anchors[pain.id]) for pain in there)
+        return MomentView(place, kind, lowest[0], lowest[1], located, plans)
 
     for stage, step in journey.iter_steps():
         if not step.moment_of_truth:
             continue
         total += 1
         there = [p for p in pains if p.step == step.id or (p.touchpoint in step.touchpoints)]
-        moment = view(Place(summary, stage.name, f"step-{step.id}", step.action), "Step", [step], there)
+        moment = view(
+            Place(summary, stage.name, anchor_in(stage, f"step-{step.id}"), step.action),
+            "Step",
+            [step],
+            there,
+        )
         if moment is not None:
             found.append(moment)
     for stage, touchpoint in journey.iter_touchpoints():
@@ -529,7 +560,7 @@ def _moments_at_risk(
         users = steps_using.get(touchpoint.id, [])
         ids = {step.id for step in users}
         there = [p for p in pains if p.touchpoint == touchpoint.id or p.step in ids]
-        place = Place(summary, stage.name, f"touchpoint-{touchpoint.id}", touchpoint.name)
+        place = Place(summary, stage.name, anchor_in(stage, f"touchpoint-{touchpoint.id}"), touchpoint.name)
         moment = view(place, "Touchpoint", users, there)
         if moment is not None:
             found.append(moment)

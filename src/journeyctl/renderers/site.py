@@ -309,6 +309,7 @@ def build_site(
     progress: Callable[[str], None] | None = None,
     linted: Sequence[Linted] | None = None,
     across_maps: bool = True,
+    stages: Sequence[str] = (),
 ) -> Site:
     """The site for ``pages`` (each a loaded map and the path its page is written to) in ``directory``.
 
@@ -318,7 +319,8 @@ def build_site(
     UsageError raised before any output exists. ``progress`` is told what is
     being done ("linting", "building pages"). ``linted`` is each map's lint
     findings and facts when the caller has them, ``across_maps`` whether the
-    rules across maps run (see ``lint_findings``).
+    rules across maps run (see ``lint_findings``), ``stages`` the stage ids the
+    map pages show (``-O stages=...``; empty for all).
     """
     from journeyctl.config import ConfigResolver
 
@@ -335,7 +337,7 @@ def build_site(
         for (loaded, _), relative in zip(pages, relatives, strict=True)
     ]
     summaries = sorted((summary for _, summary in pairs), key=lambda s: (s.title.casefold(), s.page))
-    portfolio = gather(sorted(pairs, key=lambda pair: (pair[1].title.casefold(), pair[1].page)))
+    portfolio = gather(sorted(pairs, key=lambda pair: (pair[1].title.casefold(), pair[1].page)), stages)
     groups = index_groups(summaries, group_by)
     totals = {severity: sum(s.counts[severity] for s in summaries) for severity in SEVERITIES}
     counts = {
