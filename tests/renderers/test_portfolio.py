@@ -164,6 +164,20 @@ def test_moments_of_truth_at_risk_without_a_plan_first() -> None:
     assert [(p.id, anchor) for p, anchor in found.moments[0].pains] == [("p-crit", "pain-p-crit")]
 
 
+def test_an_opportunity_on_two_pain_points_of_a_moment_is_one_plan() -> None:
+    text = TWO_PERSONAS.format(state="current", baseline="", tags="").replace(
+        "addresses: [p-low]", "addresses: [p-low, p-crit, p-other]"
+    )
+    text = text.replace(
+        "      - { id: p-low,",
+        "      - { id: p-other, description: Other, touchpoint: desk }\n      - { id: p-low,",
+    )
+    loaded = load_bytes(text.encode(), "two.yaml")
+    (moment,) = portfolio.gather([(loaded, summary_of(loaded))]).moments
+    assert [p.id for p, _ in moment.pains] == ["p-crit", "p-other"]
+    assert moment.plans == (("Quick", "idea"),)
+
+
 def test_off_target_metrics_furthest_first_both_directions() -> None:
     found = gathered()
     assert [(v.metric.id, round(v.relative_gap or 0, 2)) for v in found.metrics] == [
@@ -198,6 +212,7 @@ def test_a_shared_insight_cited_by_two_maps_is_one_entry(tmp_path: Path) -> None
         ("own", 1, 1),
     ]
     assert insights[0].key == "insight-1" and insights[0].citations[0].place.anchor == "step-x"
+    assert [v.origin for v in insights] == ["shared.yaml", "the map A", "the map B"]
 
 
 @pytest.mark.parametrize("number", range(1, site.SPARK_STYLES + 1))

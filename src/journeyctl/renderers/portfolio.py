@@ -15,7 +15,7 @@ from __future__ import annotations
 import typing
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Literal
 
 if typing.TYPE_CHECKING:
@@ -339,7 +339,7 @@ class InsightView:
     url: str | None
     text: str | None
     quote: str | None
-    origin: str  # the file that defines it
+    origin: str  # where it is defined, as a reader names it: "the map ..." or the shared file's path
     citations: list[Citation] = field(default_factory=list)
 
     @property
@@ -468,7 +468,7 @@ def gather(pairs: Iterable[tuple[LoadedMap, MapSummary]], shown: Sequence[str] =
                         insight.url,
                         insight.text,
                         insight.quote,
-                        origin,
+                        _origin_label(origin, loaded.path, summary.title),
                     )
                 insights[key].citations.append(
                     Citation(
@@ -508,6 +508,18 @@ def gather(pairs: Iterable[tuple[LoadedMap, MapSummary]], shown: Sequence[str] =
     return Portfolio(summaries, pains, opportunities, moments, moments_total, metrics, metrics_total, ordered)
 
 
+def _origin_label(origin: str, map_path: str, title: str) -> str:
+    """Where an insight is defined: the map itself, or the shared file as the map's ``include`` names it.
+
+    Never the path as this machine spells it (``../../home/ci/repo/...``).
+    """
+    import os
+
+    if os.path.abspath(origin) == os.path.abspath(map_path):
+        return f"the map {title}"
+    return Path(os.path.relpath(origin, os.path.dirname(os.path.abspath(map_path)))).as_posix()
+
+
 def _moments_at_risk(
     journey: Journey,
     summary: MapSummary,
@@ -536,7 +548,9 @@ def _moments_at_risk(
                     lowest = (score, name if step.emotions else "")
         if lowest is None or lowest[0] >= 0:
             return None
-        plans = tuple((o.description, o.status) for pain in there for o in addressing.get(pain.id, []))
+        # An opportunity that addresses several pain points here is one plan.
+        chosen = {id(o): o for pain in there for o in addressing.get(pain.id, [])}
+        plans = tuple((o.description, o.status) for o in chosen.values())
         located = tuple((pain, anchors[pain.id]) for pain in there)
         return MomentView(place, kind, lowest[0], lowest[1], located, plans)
 

@@ -347,7 +347,7 @@ def build_site(
         "metrics": len(portfolio.metrics),
         "insights": len(portfolio.insights),
     }
-    from journeyctl.renderers.html import environment, format_number
+    from journeyctl.renderers.html import environment, format_number, signed
 
     env = environment()
     files: list[tuple[str, bytes]] = []
@@ -366,6 +366,7 @@ def build_site(
             sparkline=sparkline,
             mean_text=mean_text,
             number=format_number,
+            signed=signed,
             status_label=STATUS_LABEL,
             **values,
         )
