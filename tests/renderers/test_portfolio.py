@@ -76,7 +76,7 @@ def test_a_map_with_one_persona_or_none_has_one_line() -> None:
     text += "      - { id: a, action: A, emotion: 1 }\n      - { id: b, action: B }\n"
     text += "      - { id: c, action: C, emotions: {}, emotion: -1 }\n"
     (line,) = portfolio.emotion_lines(load_bytes(text.encode(), "m.yaml").journey)
-    assert line.label == "Every step" and line.points == ((0, 1), (1, None), (2, -1))
+    assert line.label == "Every customer" and line.points == ((0, 1), (1, None), (2, -1))
 
 
 def test_sparkline_breaks_at_gaps_and_describes_each_persona() -> None:

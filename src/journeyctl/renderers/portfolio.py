@@ -55,10 +55,10 @@ class EmotionLine:
 
     key: str  # persona id, or "" for the one line of a map without several personas
     label: str
-    points: tuple[tuple[int, int | None], ...]
+    points: tuple[tuple[int, float | None], ...]
 
     @property
-    def scored(self) -> list[int]:
+    def scored(self) -> list[float]:
         return [score for _, score in self.points if score is not None]
 
 
@@ -127,33 +127,23 @@ class IndexGroup:
 def emotion_lines(journey: Journey) -> tuple[EmotionLine, ...]:
     """The main line's emotion, one line per persona when the map has several, else one line.
 
-    A persona's line goes through the steps that persona takes (a step naming
-    no persona is everyone's), with that persona's own score where the step
-    has one; a step nobody scored is a gap (None), never a neutral point.
+    The lines are ``renderers.emotion_lines``' (the map page and the slide draw
+    the same): a persona's line goes through the steps that persona takes (a
+    step naming no persona is everyone's), with that persona's own score where
+    the step has one; a step nobody scored is a gap (None), never a neutral
+    point. Here each point's position is its place on the main line, so that
+    the sparkline spaces main-line steps evenly; a persona without main-line
+    steps draws no line.
     """
-    main = [step for _, step in journey.iter_main_line()]
-    personas = journey.personas
-    if len(personas) <= 1:
-        label = personas[0].name if personas else "Every step"
-        key = personas[0].id if personas else ""
-        persona_id = personas[0].id if personas else None
-        return (EmotionLine(key, label, tuple((i, _score(s, persona_id)) for i, s in enumerate(main))),)
-    lines = []
-    for persona in personas:
-        points = tuple(
-            (index, _score(step, persona.id))
-            for index, step in enumerate(main)
-            if persona.id in journey.persona_ids_of(step)
-        )
-        if points:
-            lines.append(EmotionLine(persona.id, persona.name, points))
-    return tuple(lines)
+    from journeyctl.renderers import emotion_lines as lines_module
 
-
-def _score(step: Step, persona: str | None) -> int | None:
-    if persona is None:
-        return step.emotion if step.emotion is not None else step.lowest_emotion
-    return step.emotion_of(persona)
+    main = {step.id: index for index, (_, step) in enumerate(journey.iter_main_line())}
+    found = []
+    for line in lines_module.emotion_lines(journey):
+        points = tuple((main[point.step_id], point.score) for point in line.points if point.step_id in main)
+        if points or len(journey.personas) <= 1:
+            found.append(EmotionLine(line.persona or "", line.name, points))
+    return tuple(found)
 
 
 def map_summary(loaded: LoadedMap, page: str, findings_page: str, findings: Sequence[Finding]) -> MapSummary:

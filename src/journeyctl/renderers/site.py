@@ -210,10 +210,9 @@ def _describe(label: str, line: EmotionLine) -> str:
     unscored = len(line.points) - len(scored)
     if not scored:
         return f"{label}: no step scored"
-    from journeyctl.renderers.html import signed
-
     steps = f"{len(line.points)} step{'s' if len(line.points) != 1 else ''}"
-    text = f"{label}: {steps}, from {signed(scored[0])} to {signed(scored[-1])}, lowest {signed(min(scored))}"
+    first, last, lowest = (score_text(score) for score in (scored[0], scored[-1], min(scored)))
+    text = f"{label}: {steps}, from {first} to {last}, lowest {lowest}"
     if unscored:
         text += f", {unscored} not scored"
     return text
@@ -239,6 +238,15 @@ def sparkline(summary: MapSummary, baseline: MapSummary | None = None) -> Sparkl
 
 
 # --- the pages -------------------------------------------------------------------------------
+
+
+def score_text(score: float) -> str:
+    """A score as people read it: ``+2``, ``−1``, ``0``; a mean of personas' scores as ``−0.5``."""
+    from journeyctl.renderers.html import signed
+
+    if score == int(score):
+        return signed(int(score))
+    return mean_text(score)
 
 
 def mean_text(value: float | None) -> str:
