@@ -219,7 +219,7 @@ def test_example_site_has_the_portfolio(example_site: Path) -> None:
     assert "Improves on" in pair and "mean emotion" in pair
     # The future row's sparkline draws the baseline's persona lines faintly under its own.
     future_row = pair[pair.index('class="pair-future"') :]
-    assert future_row.count("spark-line spark-1 faint") == 1 and "spark-line spark-1\"" in future_row
+    assert future_row.count("spark-line spark-1 faint") == 1 and 'spark-line spark-1"' in future_row
     assert index.count('class="spark"') == 6  # one sparkline per map
     opportunities = (example_site / "portfolio" / "opportunities.html").read_text(encoding="utf-8")
     for impact in ("high", "medium", "low"):
