@@ -164,6 +164,13 @@ def test_a_directory_is_served_as_a_site_with_broken_maps_listed(tmp_path: Path)
         index = running.get("/")[2]
         assert 'href="retail/shop.html"' in index and 'href="other.html"' in index
         assert running.get("/retail/shop.html")[0] == 200
+        # The portfolio pages the index links to are served too.
+        for page in (
+            "/findings/retail/shop.html",
+            "/portfolio/opportunities.html",
+            "/portfolio/insights.html",
+        ):
+            assert running.get(page)[0] == 200, page
         (tmp_path / "other.yaml").write_text("journeyctl: 1\nid: other\n")
         index = running.wait_for("/", lambda b: "journeyctl-errors" in b)
         assert "1 map not loading" in index and 'href="other.html"' in index

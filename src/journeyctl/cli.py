@@ -524,6 +524,14 @@ def render(
         str | None,
         typer.Option("--stages", metavar="ID,ID", help="Only these stages (same as -O stages=ID,ID)."),
     ] = None,
+    group_by: Annotated[
+        str,
+        typer.Option(
+            "--group-by",
+            metavar="folder|tag|state",
+            help="Site index (html into -o DIR): group the maps by folder, tag or state.",
+        ),
+    ] = "folder",
     stdin_filename: StdinFilename = None,
     no_ignore: NoIgnore = False,
     max_file_size: MaxFileSize = None,
@@ -556,6 +564,7 @@ def render(
             quiet=quiet,
             stdin_filename=stdin_filename,
             respect_gitignore=not no_ignore,
+            group_by=group_by,
         )
     raise typer.Exit(code)
 

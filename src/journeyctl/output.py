@@ -651,8 +651,16 @@ def _check_tree_entry(root: str, relative: str) -> os.stat_result | None:
     return None
 
 
-def write_tree(directory: str | Path, files: Sequence[tuple[str, bytes]]) -> list[str]:
+def write_tree(
+    directory: str | Path, files: Sequence[tuple[str, bytes]], *, remove: Sequence[str] = ()
+) -> list[str]:
     """Write ``files`` (posix paths relative to ``directory``, and their bytes) all or nothing.
+
+    ``remove`` names files (posix paths relative to ``directory``) to delete in
+    the same unit, after every file is in place: each is kept until the end like
+    a replaced file, so a failure puts it back too. A name that is not a regular
+    file any more (gone, a link, a directory) is left alone. Directories that a
+    removal leaves empty are removed as well, up to ``directory``.
 
     Every file is first written and fsynced into a staging directory inside
     ``directory`` (same file system, so moves are renames). Only then is each
@@ -666,9 +674,10 @@ def write_tree(directory: str | Path, files: Sequence[tuple[str, bytes]]) -> lis
     """
     root = str(directory)
     relatives = [relative for relative, _ in files]
-    if len(set(relatives)) != len(relatives):
+    if len(set(relatives)) != len(relatives) or set(relatives) & set(remove):
         raise ValueError("write_tree: the same path given twice")
     existing = check_tree(root, relatives)
+    doomed = [relative for relative in remove if _removable(root, relative)]
     created: list[str] = []
     staging = ""
     completed = False
@@ -678,7 +687,7 @@ def write_tree(directory: str | Path, files: Sequence[tuple[str, bytes]]) -> lis
         staging = _make_staging(root)
         for relative, data in files:
             _write_staged(root, staging, relative, data, existing[relative])
-        _move_into_place(root, staging, relatives, existing, created)
+        _move_into_place(root, staging, relatives, existing, created, doomed)
         completed = True
     except OutputError as exc:
         if exc.hint is None:
@@ -691,7 +700,39 @@ def write_tree(directory: str | Path, files: Sequence[tuple[str, bytes]]) -> lis
             for made in reversed(created):
                 with contextlib.suppress(OSError):
                     os.rmdir(made)
+    if doomed:
+        _remove_empty_parents(root, doomed)
     return [os.path.join(root, *relative.split("/")) for relative in relatives]
+
+
+def _removable(root: str, relative: str) -> bool:
+    """Whether ``relative`` below ``root`` is a regular file reached through no symbolic link."""
+    parts = relative.split("/")
+    if not relative or any(part in ("", ".", "..") for part in parts):
+        return False
+    current = root
+    for part in parts:
+        current = os.path.join(current, part)
+        try:
+            found = os.lstat(current)
+        except OSError:
+            return False
+        if stat.S_ISLNK(found.st_mode):
+            return False
+    return stat.S_ISREG(found.st_mode)
+
+
+def _remove_empty_parents(root: str, removed: Sequence[str]) -> None:
+    """Remove the directories below ``root`` that removing ``removed`` left empty (rmdir: only if empty)."""
+    parents = {
+        "/".join(relative.split("/")[:depth])
+        for relative in removed
+        for depth in range(1, len(relative.split("/")))
+    }
+    # Deepest first, so that a folder emptied by removing its only subfolder goes too.
+    for parent in sorted(parents, key=lambda name: name.count("/"), reverse=True):
+        with contextlib.suppress(OSError):
+            os.rmdir(os.path.join(root, *parent.split("/")))
 
 
 def _make_directories(path: str) -> list[str]:
@@ -757,6 +798,7 @@ def _move_into_place(
     relatives: Sequence[str],
     existing: dict[str, os.stat_result | None],
     created: list[str],
+    remove: Sequence[str] = (),
 ) -> None:
     moved: list[tuple[str, str | None]] = []  # (target, the kept old file), to undo in reverse
     directories: set[str] = set()
@@ -775,6 +817,16 @@ def _move_into_place(
                 os.replace(os.path.join(staging, "new", *parts), target)
             except OSError as exc:
                 raise write_failed(target, exc) from None
+            moved.append((target, kept))
+        for index, relative in enumerate(remove):
+            target = os.path.join(root, *relative.split("/"))
+            kept = os.path.join(staging, "removed", str(index))
+            _keep_old(target, kept)
+            try:
+                os.unlink(target)
+            except OSError as exc:
+                raise write_failed(target, exc, doing="cannot remove") from None
+            directories.add(os.path.dirname(target))
             moved.append((target, kept))
     except BaseException as exc:
         unrestored: list[str] = []

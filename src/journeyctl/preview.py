@@ -149,10 +149,10 @@ def build_file(path: str, *, max_size: int | None) -> Build:
 
 
 def build_directory(path: str, *, max_size: int | None) -> Build:
-    """The site of a directory of maps: the index at ``/`` and each map's page (or error page)."""
+    """The site of a directory of maps: the index at ``/``, each map's page (or error page), the portfolio."""
     from journeyctl.renderers import get_renderer
     from journeyctl.renderers.batch import plan, render_plan
-    from journeyctl.renderers.site import build_index
+    from journeyctl.renderers.site import build_site
 
     renderer = get_renderer("html")
     try:
@@ -175,10 +175,17 @@ def build_directory(path: str, *, max_size: int | None) -> Build:
             pages["/" + href] = error_page(f"{outcome.job.source} does not load", outcome.errors)
         else:
             pages["/" + href] = outcome.data or b""
+    rendered = [o for o in outcomes if o.loaded is not None and o.job.target]
     try:
-        index = build_index(
-            [(o.loaded, o.job.target) for o in outcomes if o.loaded is not None and o.job.target], os.curdir
-        ).data
+        # The whole portfolio (index, findings, pages across maps), linted by the render workers.
+        site = build_site(
+            [(o.loaded, o.job.target) for o in rendered if o.loaded is not None and o.job.target],
+            os.curdir,
+            linted=[(o.findings or [], o.facts) for o in rendered if o.facts is not None],
+        )
+        for relative, data in site.files:
+            pages.setdefault("/" + relative, data)  # keyed as served: unquoted
+        index = site.index
     except JourneyError as exc:  # a bad lint configuration, say: the index cannot count findings
         errors.append(exc)
         index = error_page("The site index cannot be built", [exc])

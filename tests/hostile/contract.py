@@ -399,19 +399,28 @@ def check_render(loaded: LoadedMap, names: tuple[str, ...] = TEXT_RENDERERS) -> 
 
 
 def check_site_index(loaded: LoadedMap) -> None:
-    """The site index page of one map, as ``render DIR -f html`` writes it."""
-    from journeyctl.renderers.site import render_index, site_entry
+    """Every page of the site of one map (index, findings, across maps), as ``render DIR -f html`` writes."""
+    from journeyctl.config import load_lint_config
+    from journeyctl.renderers.site import build_site
 
     TALLY["render site index"] += 1
-    entry = site_entry(loaded, "page.html")
-    page = render_index([entry])
-    if render_index([site_entry(loaded, "page.html")]) != page:
-        raise ContractBroken("the site index is not deterministic")
-    text = page.decode("utf-8")
-    bad = FORBIDDEN.search(text)
-    if bad:
-        raise ContractBroken(f"the site index carries the control or non-character U+{ord(bad.group()):04X}")
-    check_html(text, "site index")
+    config = load_lint_config(isolated=True)
+
+    def pages() -> tuple[tuple[str, bytes], ...]:
+        # The rules across maps may search the repository for a baseline: not what this checks.
+        return build_site([(loaded, "site/page.html")], "site", config=config, across_maps=False).files
+
+    files = pages()
+    if pages() != files:
+        raise ContractBroken("the site is not deterministic")
+    for name, page in files:
+        text = page.decode("utf-8")
+        bad = FORBIDDEN.search(text)
+        if bad:
+            raise ContractBroken(
+                f"site page {name} carries the control or non-character U+{ord(bad.group()):04X}"
+            )
+        check_html(text, f"site page {name}")
 
 
 # --- diff ----------------------------------------------------------------------------------

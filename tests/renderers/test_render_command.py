@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -62,9 +63,13 @@ def test_directory_mirrors_paths_and_skips_non_maps(
     written = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
     assert written == [".journeyctl-manifest.json", "checkout.md", os.path.join("retail", "hostile.md")]
     manifest = json.loads((out / ".journeyctl-manifest.json").read_text(encoding="utf-8"))
+    # Each entry has the digest of the bytes written: a later run tells its pages from edited ones.
     assert manifest == {
         "journeyctl-manifest": 1,
-        "files": {"checkout.md": {"format": "md"}, "retail/hostile.md": {"format": "md"}},
+        "files": {
+            name: {"format": "md", "sha256": hashlib.sha256((out / name).read_bytes()).hexdigest()}
+            for name in ("checkout.md", "retail/hostile.md")
+        },
     }
     assert "Rendered 2 maps to" in capsys.readouterr().err
 

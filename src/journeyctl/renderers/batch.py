@@ -16,10 +16,14 @@ there, so that nothing else in the directory is ever mistaken for its output.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import os
+import re
 import shutil
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +32,9 @@ from journeyctl.errors import JourneyError, MapInvalid, RenderError, UsageError
 from journeyctl.location import Location
 
 if TYPE_CHECKING:
+    from journeyctl.config import ConfigResolver
+    from journeyctl.lint.findings import Finding
+    from journeyctl.lint.project import MapFacts
     from journeyctl.loader import LoadedMap
     from journeyctl.renderers import Renderer
 
@@ -66,6 +73,10 @@ class Outcome:
     data: bytes | None = None
     errors: list[JourneyError] = field(default_factory=list)
     loaded: LoadedMap | None = None
+    #: For a site: the map's lint findings (map rules) and its facts for the rules across maps,
+    #: computed in the worker so that a site's linting runs in parallel with the rendering.
+    findings: list[Finding] | None = None
+    facts: MapFacts | None = None
 
 
 def plan(
@@ -179,10 +190,11 @@ class _Worker:
         self.options = options
         self.max_size = max_size
         self.keep_loaded = keep_loaded
+        self.resolver: ConfigResolver | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         # Modules do not pickle: a worker process looks the renderer up again by name.
-        return {**self.__dict__, "renderer": None}
+        return {**self.__dict__, "renderer": None, "resolver": None}
 
     def __call__(self, job: Job) -> Outcome:
         from journeyctl.loader import load_bytes, load_file
@@ -202,7 +214,36 @@ class _Worker:
             if exc.location is None:
                 exc.location = Location(job.source)
             return Outcome(job, errors=[exc])
-        return Outcome(job, data=data, loaded=loaded if self.keep_loaded else None)
+        if not self.keep_loaded:
+            return Outcome(job, data=data)
+        findings, facts = self._lint(loaded), _facts(loaded)
+        return Outcome(job, data=data, loaded=_without_source(loaded), findings=findings, facts=facts)
+
+    def _lint(self, loaded: LoadedMap) -> list[Finding]:
+        """The map rules' findings under the map's own configuration, as ``journeyctl lint`` finds it."""
+        from journeyctl.config import ConfigResolver
+        from journeyctl.lint.engine import lint_map
+
+        if self.resolver is None:
+            self.resolver = ConfigResolver()
+        return lint_map(loaded, self.resolver.for_path(loaded.path))
+
+
+def _without_source(loaded: LoadedMap) -> LoadedMap:
+    """The map without its YAML node tree: what a site needs once it is linted, and a fraction to pickle.
+
+    Sending 1,000 maps' node trees back from the workers took longer than rendering them.
+    """
+    from journeyctl.loader import LoadedMap
+    from journeyctl.yamlsource import SourceMap
+
+    return LoadedMap(loaded.journey, loaded.path, SourceMap(loaded.path, None, ""))
+
+
+def _facts(loaded: LoadedMap) -> MapFacts:
+    from journeyctl.lint.project import map_facts
+
+    return map_facts(loaded)
 
 
 def render_plan(
@@ -213,13 +254,66 @@ def render_plan(
     max_size: int | None,
     jobs: int | None = None,
     keep_loaded: bool = False,
+    on_done: Callable[[], None] | None = None,
 ) -> list[Outcome]:
-    """Load and render every job, in plan order; nothing is written here."""
+    """Load and render every job, in plan order; nothing is written here.
+
+    ``on_done`` is called after each job (the progress bar's tick).
+    """
     from journeyctl.pool import parallel_map
 
     check_requirements(renderer)
     worker = _Worker(renderer, options, max_size, keep_loaded)
-    return list(parallel_map(worker, the_plan.jobs, jobs, chunksize=4, describe=_job_source))
+    outcomes = []
+    for outcome in parallel_map(worker, the_plan.jobs, jobs, chunksize=4, describe=_job_source):
+        outcomes.append(outcome)
+        if on_done is not None:
+            on_done()
+    return outcomes
+
+
+#: Fewer maps than this render too fast for a progress bar to help.
+PROGRESS_THRESHOLD = 50
+
+
+class Progress:
+    """A transient progress bar on stderr: the maps rendered, then what the run is doing."""
+
+    def __init__(self, total: int, console: Any) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        self._task = self._bar.add_task("rendering", total=total)
+        self._bar.start()
+        self._running = True
+
+    def advance(self) -> None:
+        self._bar.advance(self._task)
+
+    def phase(self, description: str) -> None:
+        """After the maps: say what the run does now (linting, building pages, writing)."""
+        self._bar.update(self._task, description=description)
+
+    def stop(self) -> None:
+        if self._running:
+            self._running = False
+            self._bar.stop()
+
+
+def start_progress(total: int, *, quiet: bool) -> Progress | None:
+    """A progress bar for ``total`` maps, only on a terminal, not under CI, not for a few maps."""
+    if total < PROGRESS_THRESHOLD or quiet or not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+    from journeyctl.terminal import make_console
+
+    return Progress(total, make_console("auto", stderr=True))
 
 
 def _job_source(job: Job) -> str:
@@ -233,9 +327,15 @@ def relative_target(the_plan: Plan, target: str) -> str:
 
 
 def directory_outputs(the_plan: Plan, *, site_index: bool) -> list[str]:
-    """The posix paths a directory render writes below ``-o DIR``: pages, index, manifest."""
+    """The posix paths a directory render writes below ``-o DIR``: pages, the site's pages, manifest."""
     pages = [relative_target(the_plan, job.target) for job in the_plan.jobs if job.target is not None]
-    return [*pages, *(["index.html"] if site_index else []), MANIFEST_NAME]
+    if not site_index:
+        return [*pages, MANIFEST_NAME]
+    from journeyctl.renderers.site import site_pages
+
+    # A map page that would be a site page is refused by build_site, with the map named.
+    own = [path for path in site_pages(pages) if path not in set(pages)]
+    return [*pages, *own, MANIFEST_NAME]
 
 
 def check_outputs(the_plan: Plan, *, site_index: bool) -> None:
@@ -260,6 +360,11 @@ def check_outputs(the_plan: Plan, *, site_index: bool) -> None:
                 f"{job.source} would render to {job.target}, where journeyctl keeps its manifest; "
                 "rename the map file or render it separately"
             )
+    if site_index:
+        from journeyctl.renderers.site import refuse_collisions
+
+        pages = [(job.source, job.target) for job in the_plan.jobs if job.target is not None]
+        refuse_collisions(pages, [relative_target(the_plan, target) for _, target in pages])
     relatives = directory_outputs(the_plan, site_index=site_index)
     refuse_beside_maps(the_plan, relatives)
     refuse_inputs([os.path.join(the_plan.directory, relative) for relative in relatives], sources)
@@ -288,17 +393,31 @@ def refuse_beside_maps(the_plan: Plan, relatives: Sequence[str]) -> None:
             )
 
 
+@dataclass(frozen=True)
+class Written:
+    """What ``write_outcomes`` did: the outputs written, and the stale files of earlier runs."""
+
+    outputs: list[str]
+    #: Paths of pages of earlier runs (maps no longer rendered) that were removed.
+    removed: list[str] = field(default_factory=list)
+    #: Paths of such pages kept because they changed since journeyctl wrote them.
+    kept: list[str] = field(default_factory=list)
+
+
 def write_outcomes(
     the_plan: Plan,
     outcomes: Sequence[Outcome],
     format_name: str,
     *,
     extra: Sequence[tuple[str, bytes]] = (),
-) -> list[str]:
-    """Write the rendered outcomes (and ``extra`` files, such as the site index); the paths written.
+) -> Written:
+    """Write the rendered outcomes (and ``extra`` files, such as the site pages); what was written.
 
     One target: written atomically by ``write_output``. Directory mode: every
-    page, the extra files and the manifest, all or nothing, by ``write_tree``.
+    page, the extra files and the manifest, all or nothing, by ``write_tree``;
+    in the same unit, the files of this format that an earlier run wrote and
+    this one did not (the pages of maps no longer rendered) are removed, unless
+    they changed since (their digest in the manifest no longer matches).
     """
     from journeyctl.output import write_output, write_tree
 
@@ -309,32 +428,98 @@ def write_outcomes(
                 continue
             write_output(outcome.job.target, outcome.data)
             written.append(outcome.job.target)
-        return written
+        return Written(written)
     files = [
         (relative_target(the_plan, outcome.job.target), outcome.data)
         for outcome in outcomes
         if outcome.job.target is not None and outcome.data is not None
     ]
     files.extend(extra)
-    manifest = manifest_bytes(the_plan.directory, [(relative, format_name) for relative, _ in files])
-    written = write_tree(the_plan.directory, [*files, (MANIFEST_NAME, manifest)])
-    return written[: len(files) - len(extra)]
+    previous = read_manifest(the_plan.directory)
+    stale, changed = stale_files(
+        the_plan.directory, previous, {relative for relative, _ in files}, format_name
+    )
+    manifest = manifest_bytes(
+        the_plan.directory,
+        [(relative, format_name, data) for relative, data in files],
+        previous=previous,
+        dropped=[*stale, *changed],
+    )
+    written = write_tree(the_plan.directory, [*files, (MANIFEST_NAME, manifest)], remove=stale)
+    join = functools.partial(os.path.join, the_plan.directory)
+    return Written(
+        written[: len(files) - len(extra)],
+        removed=[join(*relative.split("/")) for relative in stale],
+        kept=[join(*relative.split("/")) for relative in changed],
+    )
 
 
-def manifest_bytes(directory: str, written: Sequence[tuple[str, str]]) -> bytes:
-    """The manifest after writing ``written`` (path, format): those, plus earlier entries still there.
+def stale_files(
+    directory: str, previous: dict[str, dict[str, str]], writing: set[str], format_name: str
+) -> tuple[list[str], list[str]]:
+    """Files of ``format_name`` an earlier run wrote that this run does not: (to remove, changed since).
 
-    Earlier entries whose file is gone are dropped; entries that are not plain
-    relative paths inside the directory (a hand-edited or hostile manifest) are
-    ignored.
+    Only files the manifest lists are candidates, and only those of the same
+    format (an earlier ``-f md`` render into the same directory is not stale
+    for an ``-f html`` one). A file whose digest differs from the one recorded
+    was edited by someone since: it is kept, reported once and left out of the
+    manifest (it is no longer journeyctl's to remove). Entries of manifests
+    older than digests are removed on the manifest's word.
     """
+    stale: list[str] = []
+    changed: list[str] = []
+    for relative, entry in sorted(previous.items()):
+        if relative in writing or relative == MANIFEST_NAME or entry.get("format") != format_name:
+            continue
+        path = os.path.join(directory, *relative.split("/"))
+        if os.path.islink(path) or not os.path.isfile(path):
+            continue
+        recorded = entry.get("sha256")
+        if recorded is not None and _digest_of(path) != recorded:
+            changed.append(relative)
+            continue
+        stale.append(relative)
+    return stale, changed
+
+
+def _digest_of(path: str) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def manifest_bytes(
+    directory: str,
+    written: Sequence[tuple[str, str, bytes]],
+    *,
+    previous: dict[str, dict[str, str]] | None = None,
+    dropped: Sequence[str] = (),
+) -> bytes:
+    """The manifest after writing ``written`` (path, format, bytes): those, plus earlier entries still there.
+
+    Earlier entries whose file is gone, or that are ``dropped`` (removed in this
+    run), are left out; entries that are not plain relative paths inside the
+    directory (a hand-edited or hostile manifest) are ignored. Each entry keeps
+    the SHA-256 of the bytes written, so that a later run can tell a page it
+    wrote from one someone edited since.
+    """
+    earlier = read_manifest(directory) if previous is None else previous
+    gone = set(dropped)
     files = {
         relative: entry
-        for relative, entry in read_manifest(directory).items()
-        if os.path.isfile(os.path.join(directory, *relative.split("/")))
+        for relative, entry in earlier.items()
+        if relative not in gone
+        and os.path.isfile(os.path.join(directory, *relative.split("/")))
         and not os.path.islink(os.path.join(directory, *relative.split("/")))
     }
-    files.update({relative: {"format": format_name} for relative, format_name in written})
+    files.update(
+        {
+            relative: {"format": format_name, "sha256": hashlib.sha256(data).hexdigest()}
+            for relative, format_name, data in written
+        }
+    )
     document = {"journeyctl-manifest": MANIFEST_VERSION, "files": dict(sorted(files.items()))}
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
@@ -355,10 +540,18 @@ def read_manifest(directory: str) -> dict[str, dict[str, str]]:
     if not isinstance(files, dict):
         return {}
     return {
-        relative: {"format": str(entry.get("format", ""))}
+        relative: _manifest_entry(entry)
         for relative, entry in files.items()
         if isinstance(relative, str) and isinstance(entry, dict) and _plain_relative(relative)
     }
+
+
+def _manifest_entry(entry: dict[str, object]) -> dict[str, str]:
+    found = {"format": str(entry.get("format", ""))}
+    digest = entry.get("sha256")
+    if isinstance(digest, str) and re.fullmatch(r"[0-9a-f]{64}", digest):
+        found["sha256"] = digest
+    return found
 
 
 def _plain_relative(relative: str) -> bool:
