@@ -1081,6 +1081,17 @@ def _signed_mean(value: float) -> str:
     return ("+" if rounded > 0 else "−") + text
 
 
+def _score_words(score: float | None) -> str:
+    """``−2, very negative`` for a whole score; ``−0.5`` for a mean."""
+    from journeyctl.model.journey import EMOTION_LABELS
+
+    if score is None:
+        return "not scored"
+    if score == int(score):
+        return f"{signed(int(score))}, {EMOTION_LABELS[int(score)]}"
+    return _signed_mean(score)
+
+
 def _mean_words(mean: float) -> str:
     return f"mean {_signed_mean(mean).replace('±', '')}"
 
@@ -1279,8 +1290,8 @@ def _curve_summary(steps: list[StepView], lines: list[EmotionLine]) -> str:
                 actions = {view.step.id: view for view in steps}
                 text += (
                     f", lowest at step {actions[low.step_id].number}, {actions[low.step_id].step.action}"
-                    f" ({_signed_mean(low.score or 0)}), highest at step {actions[high.step_id].number},"
-                    f" {actions[high.step_id].step.action} ({_signed_mean(high.score or 0)})"
+                    f" ({_score_words(low.score)}), highest at step {actions[high.step_id].number},"
+                    f" {actions[high.step_id].step.action} ({_score_words(high.score)})"
                 )
             parts.append(text + ".")
         return " ".join(parts) + off_line
