@@ -453,7 +453,16 @@ class OverviewStage:
     moments: int
     off_target: list[str]  # names of the metrics off target
     drop: str | None  # the biggest funnel drop in the stage, "38%"
-    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (line name, "+1.5", css)
+    changes: list[StageChangeView] = field(default_factory=list)
+
+
+@dataclass
+class StageChangeView:
+    """One line's change in a stage against the baseline: ``+1.5`` for Priya."""
+
+    line: LineDrawing  # for its name and its swatch (colour, marker)
+    text: str  # "+1.5", "−0.5", "±0"
+    direction: str  # "up", "down" or "same"
 
 
 @dataclass
@@ -1056,8 +1065,11 @@ def _overview(
             if change.change is None:
                 continue
             column = columns[index_of[change.stage_id]]
-            css = "up" if change.change > 0 else "down" if change.change < 0 else "same"
-            column.changes.append((ours.name, _signed_mean(change.change), css))
+            text = _signed_mean(change.change)
+            direction = "same" if text == "±0" else "up" if change.change > 0 else "down"
+            column.changes.append(
+                StageChangeView(LineDrawing(ours.index, ours.persona or "", ours.name, 0), text, direction)
+            )
 
     return Overview(
         stages=columns,
@@ -1066,7 +1078,7 @@ def _overview(
         dense=count > DENSE_STAGES,
         has_pains=any(column.severities for column in columns),
         has_moments=any(column.moments for column in columns),
-        has_metrics=any(stage.metrics for stage in journey.stages),
+        has_metrics=any(column.off_target for column in columns),
         has_funnel=bool(biggest),
         has_changes=any(column.changes for column in columns),
     )
