@@ -528,7 +528,7 @@ def test_per_persona_scores_are_shown_and_drawn_on_each_line() -> None:
     # builds-list: the step's +1 is Sam's, Alex's own −1; picks-slot: scored only per persona.
     assert scores["planner", "builds-list"] == "1" and scores["partner", "builds-list"] == "-1"
     assert scores["planner", "picks-slot"] == "0" and scores["partner", "picks-slot"] == "-1"
-    assert "Picks a delivery slot, Alex, adds to the basket: −1 negative" in page  # the marker's title
+    assert "<title>Step 4, Alex, adds to the basket: −1 negative</title>" in page  # the marker's title
     table = page[page.index('<details class="emotion-table">') : page.index("</details>")]
     assert "<td>−1 negative</td>" in table and "<td>—</td>" in table  # and a step Alex does not take
 

@@ -424,6 +424,21 @@ class CanvasView:
     emotion_rows: list[EmotionRow] = field(default_factory=list)  # the lines as a table
     overview: Overview | None = None
     baseline: BaselineView | None = None
+    screen: CanvasPart | None = None  # the canvas on screen: every stage, one table
+    print_parts: list[CanvasPart] = field(default_factory=list)  # on paper: stages a page can hold
+
+
+@dataclass
+class CanvasPart:
+    """One canvas table: every stage (the screen's), or a run of stages that fits a printed page."""
+
+    stages: list[StageView]
+    phases: list[PhaseView]
+    units: float
+    header_width: str
+    widths: list[str]
+    prefix: str  # for element ids: "" on screen, "print-2-" in the second printed part
+    caption: str
 
 
 @dataclass
@@ -814,7 +829,7 @@ def build_canvas(journey: Journey, options: Options, baseline: Baseline | None =
             baseline_lines = matching_lines(lines, emotion_lines(baseline.journey))
             _baseline_lines(baseline.journey, baseline_lines, journey, spans, curves)
 
-    return CanvasView(
+    canvas = CanvasView(
         journey=journey,
         options=options,
         stages=stages,
@@ -839,6 +854,61 @@ def build_canvas(journey: Journey, options: Options, baseline: Baseline | None =
         overview=_overview(journey, stages, lines, baseline_lines),
         baseline=baseline_view,
     )
+    canvas.screen = _part(stages, "", "Journey canvas: stages left to right, lanes top to bottom")
+    canvas.print_parts = _print_parts(stages)
+    return canvas
+
+
+#: Step slots a printed page holds: on A4 or Letter landscape a slot is then wide enough for the
+#: longest words of real maps (about 14 letters) at the print size, so no word breaks mid-word.
+PRINT_SLOTS = 10
+#: A map with more stages than this prints only its screen table (fitted to the page): printed
+#: parts would double a huge page for a print nobody makes.
+PRINT_PARTS_MAX_STAGES = 60
+
+
+def _part(stages: list[StageView], prefix: str, caption: str) -> CanvasPart:
+    slots = sum(view.slots for view in stages)
+    units = slots + HEADER_SLOTS
+    phases: list[PhaseView] = []
+    if any(view.stage.phase for view in stages):
+        for view in stages:
+            name = phase_name(view.stage.phase) if view.stage.phase else ""
+            if phases and phases[-1].name == name:
+                phases[-1].span += 1
+            else:
+                phases.append(PhaseView(name, 1))
+    return CanvasPart(
+        stages,
+        phases,
+        units,
+        _percent(100 * HEADER_SLOTS / units),
+        [_percent(100 * view.slots / units) for view in stages],
+        prefix,
+        caption,
+    )
+
+
+def _print_parts(stages: list[StageView]) -> list[CanvasPart]:
+    """The canvas cut into runs of whole stages of at most ``PRINT_SLOTS`` slots (a bigger stage
+    alone), one per printed page; none when the whole canvas fits one page, or the map is huge."""
+    if sum(view.slots for view in stages) <= PRINT_SLOTS or len(stages) > PRINT_PARTS_MAX_STAGES:
+        return []
+    runs: list[list[StageView]] = [[]]
+    for view in stages:
+        if runs[-1] and sum(v.slots for v in runs[-1]) + view.slots > PRINT_SLOTS:
+            runs.append([])
+        runs[-1].append(view)
+    return [
+        _part(
+            run,
+            f"print-{index}-",
+            f"Journey canvas, part {index} of {len(runs)}: stages {run[0].number} to {run[-1].number}"
+            if len(run) > 1
+            else f"Journey canvas, part {index} of {len(runs)}: stage {run[0].number}",
+        )
+        for index, run in enumerate(runs, start=1)
+    ]
 
 
 def phase_name(phase: str) -> str:
@@ -1204,7 +1274,8 @@ def _persona_lines(
                     cell(stage).segments.append(piece)
         for point in line.points:
             x = spans.local(point.stage_index, spans.x(point.stage_index, point.index_in_stage))
-            step = f"Step {numbers[point.step_id]}, {actions[point.step_id]}, {line.name}"
+            # Short: a long map has thousands of markers, and the table says the rest.
+            step = f"Step {numbers[point.step_id]}, {line.name}"
             if point.score is None:
                 cell(point.stage_index).gaps.append(GapMark(x, point.step_id, f"{step}: not scored"))
                 continue
