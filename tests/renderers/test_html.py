@@ -569,3 +569,71 @@ def test_ownership_moments_of_truth_and_unrated() -> None:
         in page
     )
     assert '<span class="badge sev-unrated">○ Not rated</span>' in page
+
+
+# --- a future map beside its baseline ---------------------------------------------------------
+
+
+def test_a_future_page_links_its_baseline_and_draws_it_faintly() -> None:
+    page = render_path(EXAMPLES / "broadband-home-move-future.yaml")
+    document = parse(page)
+    (link,) = document.having("a", **{"class": "baseline-link"})
+    assert link["href"] == "broadband-home-move-current.html"  # found in the repository, as lint finds it
+    assert "Moving home with Brightwave broadband (current state)</a>" in page
+    faint = {attrs.get("data-persona") for attrs in document.having("g", **{"class": "baseline"})}
+    assert faint == {"renter-on-the-move", "family-homeowner"}  # per persona: both maps have both
+    # The stage-by-stage change of each line, in the overview.
+    changes = [attrs["title"] for attrs in document.having("span", **{"class": "ov-change"})]
+    assert "Priya, renting and moving again: +1 against the baseline" in changes
+    assert "Faint: the baseline, Moving home with Brightwave broadband (current state)" in page
+
+
+BASELINE = """\
+journeyctl: 1
+id: today
+title: "Today <script>window.__xss=1;alert(1)</script>"
+stages:
+  - id: s
+    name: S
+    steps:
+      - {id: a, action: A, emotion: -2}
+      - {id: b, action: B, emotion: -1}
+"""
+FUTURE = """\
+journeyctl: 1
+id: tomorrow
+title: Tomorrow
+state: future
+baseline: BASELINE_ID
+stages:
+  - id: s
+    name: S
+    steps:
+      - {id: a, action: A, emotion: 1}
+      - {id: b, action: B, emotion: 2}
+"""
+
+
+def test_a_baseline_found_beside_the_map_is_linked_escaped_and_compared(tmp_path: Path) -> None:
+    (tmp_path / ".journeyctl.yaml").write_text("{}\n", encoding="utf-8")  # the repository's root
+    (tmp_path / "today.yaml").write_text(BASELINE, encoding="utf-8")
+    future = tmp_path / "tomorrow.yaml"
+    future.write_text(FUTURE.replace("BASELINE_ID", "today"), encoding="utf-8")
+    page = render_path(future)
+    assert '<a class="baseline-link" href="today.html">Today &lt;script&gt;' in page
+    assert "<script>" not in page
+    # One line each side (no personas): they match; the stage's mean went from −1.5 to +1.5.
+    document = parse(page)
+    assert [a["title"] for a in document.having("span", **{"class": "ov-change"})] == [
+        "Every customer: +3 against the baseline"
+    ]
+    assert len(document.having("g", **{"class": "baseline"})) == 2  # in the canvas and the overview
+
+
+def test_a_baseline_not_found_is_said_and_nothing_is_drawn(tmp_path: Path) -> None:
+    (tmp_path / ".journeyctl.yaml").write_text("{}\n", encoding="utf-8")
+    future = tmp_path / "tomorrow.yaml"
+    future.write_text(FUTURE.replace("BASELINE_ID", "nowhere"), encoding="utf-8")
+    page = render_path(future)
+    assert '<dd>nowhere <span class="muted">(map not found)</span></dd>' in page
+    assert 'class="baseline' not in page.replace('class="baseline-key"', "")

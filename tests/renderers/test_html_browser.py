@@ -372,7 +372,8 @@ LINES_SCRIPT = """
     const shift = group.transform.baseVal.length ? group.transform.baseVal[0].matrix.e : 0;
     for (const marker of group.querySelectorAll('use.marker')) {
       const box = marker.getBoundingClientRect();
-      const cell = document.getElementById('step-' + marker.dataset.step).parentElement.getBoundingClientRect();
+      const action = document.getElementById('step-' + marker.dataset.step);
+      const cell = action.parentElement.getBoundingClientRect();
       marks.push({
         persona: group.dataset.persona, step: marker.dataset.step, emotion: Number(marker.dataset.emotion),
         x: box.left + box.width / 2 - shift, y: box.top + box.height / 2, stepX: cell.left + cell.width / 2,
@@ -385,7 +386,8 @@ LINES_SCRIPT = """
     const svg = group.ownerSVGElement.getBoundingClientRect();
     for (const line of group.querySelectorAll('line.segment')) {
       for (const [x, y] of [[line.x1, line.y1], [line.x2, line.y2]]) {
-        ends.push({persona: group.dataset.persona, x: svg.left + x.baseVal.value, y: svg.top + y.baseVal.value,
+        ends.push({persona: group.dataset.persona,
+                   x: svg.left + x.baseVal.value, y: svg.top + y.baseVal.value,
                    left: svg.left, right: svg.right});
       }
     }
@@ -474,7 +476,10 @@ OVERVIEW_FIT_SCRIPT = """
 (() => {
   const map = document.querySelector('.overview-map').getBoundingClientRect();
   const outside = Array.from(document.querySelectorAll('.ov-grid > *, .ov-grid .badge, .ov-lines'))
-    .filter(e => { const r = e.getBoundingClientRect(); return r.left < map.left - 0.5 || r.right > map.right + 0.5; })
+    .filter(e => {
+      const r = e.getBoundingClientRect();
+      return r.left < map.left - 0.5 || r.right > map.right + 0.5;
+    })
     .map(e => e.className.baseVal !== undefined ? e.className.baseVal : e.className);
   const stages = Array.from(document.querySelectorAll('.ov-stage')).map(e => e.getBoundingClientRect());
   return {
@@ -510,7 +515,10 @@ PAPER = {"a4": (297, 210), "letter": (279.4, 215.9), "a3": (420, 297)}
 LAYOUT_SCRIPT = """
 (() => {
   const problems = [];
-  const visible = e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && !e.closest('.sr-only, svg, details'); };
+  const visible = e => {
+    const r = e.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && !e.closest('.sr-only, svg, details');
+  };
   // 1. No word broken across lines: each word of each text node lies on one line.
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const range = document.createRange();
@@ -519,22 +527,29 @@ LAYOUT_SCRIPT = """
     const parent = node.parentElement;
     if (!parent || !visible(parent)) continue;
     const text = node.textContent;
-    const re = /[^\\s\\-\u2010\u2013\u2014\\/]+/g;  // a break after a hyphen, dash or slash is no mid-word break
+    // A break after a hyphen, dash or slash is no mid-word break.
+    const re = /[^\\s\\-\u2010\u2013\u2014\\/]+/g;
     let m;
     while ((m = re.exec(text))) {
       range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
-      const tops = new Set(Array.from(range.getClientRects()).filter(r => r.width > 0).map(r => Math.round(r.top)));
+      const rects = Array.from(range.getClientRects()).filter(r => r.width > 0);
+      const tops = new Set(rects.map(r => Math.round(r.top)));
       words++;
-      if (tops.size > 1) problems.push('broken word: ' + m[0] + ' in ' + parent.className + ' ' + window.innerWidth);
+      if (tops.size > 1) problems.push('broken word: ' + m[0] + ' in ' + parent.className);
     }
   }
   // 2. No cell's content spills out of it, sideways or down.
   for (const cell of document.querySelectorAll('.canvas th, .canvas td, .ov-grid > *')) {
     if (!visible(cell)) continue;
-    if (cell.scrollWidth > cell.clientWidth + 1) problems.push('spills sideways: ' + cell.className + ' ' + cell.textContent.slice(0, 40));
+    if (cell.scrollWidth > cell.clientWidth + 1) {
+      problems.push('spills sideways: ' + cell.className + ' ' + cell.textContent.slice(0, 40));
+    }
   }
   // 3. No two boxes of one cell overlap (badges, labels, items), nor a scale label the lane's name.
-  const boxes = document.querySelectorAll('.canvas td li, .canvas td .badge, .canvas td .emo, .canvas td .meta, .canvas td .action, .canvas td .step-no, .canvas th .stage-name, .ov-cell > *');
+  const boxes = document.querySelectorAll([
+    '.canvas td li', '.canvas td .badge', '.canvas td .emo', '.canvas td .meta', '.canvas td .action',
+    '.canvas td .step-no', '.canvas th .stage-name', '.ov-cell > *',
+  ].join(', '));
   const byParent = new Map();
   for (const box of boxes) {
     if (!visible(box)) continue;
@@ -542,19 +557,26 @@ LAYOUT_SCRIPT = """
     if (!byParent.has(key)) byParent.set(key, []);
     byParent.get(key).push(box);
   }
-  const cross = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5;
+  const cross = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5
+    && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5;
   for (const siblings of byParent.values()) {
     for (let i = 0; i < siblings.length; i++) for (let j = i + 1; j < siblings.length; j++) {
       // Line boxes, not bounding boxes: an inline run over two lines is two boxes.
-      const first = Array.from(siblings[i].getClientRects()), second = Array.from(siblings[j].getClientRects());
-      if (first.some(a => second.some(b => cross(a, b)))) problems.push('overlap: ' + siblings[i].textContent.slice(0, 30) + ' / ' + siblings[j].textContent.slice(0, 30));
+      const first = Array.from(siblings[i].getClientRects());
+      const second = Array.from(siblings[j].getClientRects());
+      if (first.some(a => second.some(b => cross(a, b)))) {
+        const [a, b] = [siblings[i], siblings[j]].map(e => e.textContent.slice(0, 30));
+        problems.push('overlap: ' + a + ' / ' + b);
+      }
     }
   }
   for (const head of document.querySelectorAll('.curve-head')) {
     const lane = head.querySelector('.lane-name').getBoundingClientRect();
     for (const label of head.querySelectorAll('.scale li')) {
       const box = label.getBoundingClientRect();
-      if (box.width && cross(lane, box)) problems.push('scale label over the lane name: ' + label.textContent);
+      if (box.width && cross(lane, box)) {
+        problems.push('scale label over the lane name: ' + label.textContent);
+      }
     }
   }
   return {words, problems};
@@ -598,7 +620,8 @@ def test_a_phone_reads_one_stage_at_a_time(source: Path, visit: Any, tmp_path: P
       (() => {
         const canvas = document.querySelector('.canvas');
         const lanes = canvas.querySelector('.stage-row th[scope=row]').getBoundingClientRect().width;
-        const stages = Array.from(canvas.querySelectorAll('.stage-row th[scope=col]')).map(th => th.getBoundingClientRect().width);
+        const stages = Array.from(canvas.querySelectorAll('.stage-row th[scope=col]'))
+          .map(th => th.getBoundingClientRect().width);
         return {view: canvas.clientWidth, lanes, stages, snap: getComputedStyle(canvas).scrollSnapType};
       })()
     """)

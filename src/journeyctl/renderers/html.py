@@ -809,7 +809,7 @@ def build_canvas(journey: Journey, options: Options, baseline: Baseline | None =
     legend: list[LineDrawing] = []
     heights: dict[str, float] = {}
     if len(lines) > 1:
-        legend = _persona_lines(lines, spans, curves, numbers, step_names)
+        legend = _persona_lines(lines, spans, curves, numbers)
         for line in lines:
             for point in line.scored:
                 assert point.score is not None
@@ -1236,7 +1236,6 @@ def _persona_lines(
     spans: Spans,
     curves: list[StageCurve],
     numbers: dict[str, int],
-    actions: dict[str, str],
 ) -> list[LineDrawing]:
     """Draw each persona's line into the stage cells; the legend's entries (one per line) returned."""
     from journeyctl.model.journey import EMOTION_LABELS
