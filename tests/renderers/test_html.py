@@ -637,3 +637,21 @@ def test_a_baseline_not_found_is_said_and_nothing_is_drawn(tmp_path: Path) -> No
     page = render_path(future)
     assert '<dd>nowhere <span class="muted">(map not found)</span></dd>' in page
     assert 'class="baseline' not in page.replace('class="baseline-key"', "")
+
+
+def test_a_wide_canvas_prints_in_parts_of_whole_stages_with_their_own_lanes() -> None:
+    journey = load_file(EXAMPLES / "saas-trial-to-onboarding.yaml").journey
+    canvas = html.build_canvas(journey, html.Options())
+    parts = canvas.print_parts
+    # 21 steps: parts of whole stages of at most 10 slots, every stage once, in order.
+    assert [[view.number for view in part.stages] for part in parts] == [[1, 2], [3, 4, 5], [6]]
+    assert all(sum(view.slots for view in part.stages) <= html.PRINT_SLOTS for part in parts)
+    assert [part.prefix for part in parts] == ["print-1-", "print-2-", "print-3-"]
+    # A lane that a part has nothing for is left out of that part only.
+    assert canvas.screen is not None and canvas.screen.lanes.support
+    assert [part.lanes.support for part in parts] == [True, True, False]
+    page = render_path(EXAMPLES / "saas-trial-to-onboarding.yaml")
+    ids = [attrs["id"] for _, attrs in parse(page).tags if attrs.get("id")]
+    assert len(ids) == len(set(ids))  # printed parts repeat the canvas, never its ids
+    # A map that fits one page prints its screen table: no parts.
+    assert html.build_canvas(load_file(CANVAS).journey, html.Options()).print_parts == []

@@ -439,6 +439,7 @@ class CanvasPart:
     widths: list[str]
     prefix: str  # for element ids: "" on screen, "print-2-" in the second printed part
     caption: str
+    lanes: Lanes = field(default_factory=lambda: Lanes())  # the lanes these stages have anything for
 
 
 @dataclass
@@ -855,7 +856,8 @@ def build_canvas(journey: Journey, options: Options, baseline: Baseline | None =
         baseline=baseline_view,
     )
     canvas.screen = _part(stages, "", "Journey canvas: stages left to right, lanes top to bottom")
-    canvas.print_parts = _print_parts(stages)
+    canvas.screen.lanes = lanes
+    canvas.print_parts = _print_parts(stages, options)
     return canvas
 
 
@@ -889,7 +891,31 @@ def _part(stages: list[StageView], prefix: str, caption: str) -> CanvasPart:
     )
 
 
-def _print_parts(stages: list[StageView]) -> list[CanvasPart]:
+def _part_lanes(stages: list[StageView], options: Options) -> Lanes:
+    """The lanes a run of stages has anything for: a printed part leaves out the others."""
+    steps = [view for stage in stages for view in stage.steps]
+    lanes = Lanes(
+        funnel=any(stage.funnel for stage in stages),
+        goals=any(stage.stage.goals for stage in stages),
+        touchpoints=any(stage.touchpoint_groups for stage in stages),
+        channels=any(view.channels for view in steps),
+        time=any(view.time for view in steps),
+        thinking=any(view.step.thinking for view in steps),
+        feeling=any(view.step.feeling or view.curve is not None for view in steps),
+        curve=any(view.curve is not None for view in steps),
+        bright=any(view.step.bright_spots for view in steps),
+        pains=any(stage.pains for stage in stages),
+        opportunities=any(stage.opportunities for stage in stages),
+        metrics=any(stage.metrics for stage in stages),
+    )
+    if options.blueprint:
+        lanes.frontstage = any(view.step.frontstage for view in steps)
+        lanes.backstage = any(view.step.backstage for view in steps)
+        lanes.support = any(view.step.support for view in steps)
+    return lanes
+
+
+def _print_parts(stages: list[StageView], options: Options) -> list[CanvasPart]:
     """The canvas cut into runs of whole stages of at most ``PRINT_SLOTS`` slots (a bigger stage
     alone), one per printed page; none when the whole canvas fits one page, or the map is huge."""
     if sum(view.slots for view in stages) <= PRINT_SLOTS or len(stages) > PRINT_PARTS_MAX_STAGES:
@@ -899,7 +925,7 @@ def _print_parts(stages: list[StageView]) -> list[CanvasPart]:
         if runs[-1] and sum(v.slots for v in runs[-1]) + view.slots > PRINT_SLOTS:
             runs.append([])
         runs[-1].append(view)
-    return [
+    parts = [
         _part(
             run,
             f"print-{index}-",
@@ -909,6 +935,9 @@ def _print_parts(stages: list[StageView]) -> list[CanvasPart]:
         )
         for index, run in enumerate(runs, start=1)
     ]
+    for part in parts:
+        part.lanes = _part_lanes(part.stages, options)
+    return parts
 
 
 def phase_name(phase: str) -> str:
@@ -966,7 +995,8 @@ def _baseline_lines(
     curves: list[StageCurve],
 ) -> None:
     """Each matched baseline line, faint, in this map's stage cells: a baseline stage's steps spread
-    evenly over the cell of the stage with the same id (stages this map lacks are gaps)."""
+    evenly over the cell of the stage with the same id (steps of stages this map lacks are left
+    out; the line joins what is left, as a persona's line joins their steps across stages)."""
     index_of = {stage.id: index for index, stage in enumerate(journey.stages)}
     counts = {stage.id: max(1, len(stage.steps)) for stage in baseline.stages}
     for ours, theirs in pairs:
@@ -984,8 +1014,6 @@ def _baseline_lines(
             ]
             for (stage1, x1, y1), (stage2, x2, y2) in itertools.pairwise(placed):
                 assert y1 is not None and y2 is not None
-                if abs(stage2 - stage1) > 1:
-                    continue  # the stage between them is not in this map: no line across it
                 for stage, piece in spans.clip(x1, y1, x2, y2, stage1, stage2):
                     if stage not in cells:
                         cells[stage] = LineDrawing(
@@ -1089,7 +1117,7 @@ def _overview(
                 )
                 previous = None
                 continue
-            if previous is not None and previous[0] == index - 1:
+            if previous is not None:
                 drawing.segments.append(
                     CurveSegment(
                         _percent(100 * column_x(previous[0]) / count),
@@ -1120,7 +1148,7 @@ def _overview(
             if mean is None:
                 previous = None
                 continue
-            if previous is not None and previous[0] == index - 1:
+            if previous is not None:
                 drawing.segments.append(
                     CurveSegment(
                         _percent(100 * column_x(previous[0]) / count),
