@@ -89,6 +89,12 @@ TEXT_CONTRAST_PAIRS: tuple[tuple[str, str], ...] = (
     ("--ink", "--funnel-bg"),
     ("--ink-muted", "--funnel-bg"),
     ("--off-ink", "--funnel-bg"),
+    ("--line-0", "--paper"),
+    ("--line-1", "--paper"),
+    ("--line-2", "--paper"),
+    ("--line-3", "--paper"),
+    ("--line-4", "--paper"),
+    ("--line-5", "--paper"),
 )
 
 #: Graphics that carry meaning (curve points, the line) need 3:1 against what they sit on (WCAG 1.4.11).
@@ -101,6 +107,13 @@ GRAPHIC_CONTRAST_PAIRS: tuple[tuple[str, str], ...] = (
     ("--curve", "--paper"),
     ("--branch-ink", "--paper"),
     ("--funnel-bar", "--funnel-bg"),
+    # Persona lines and their markers; their "?" gap marks are text too, so they reach 4.5:1.
+    ("--line-0", "--paper"),
+    ("--line-1", "--paper"),
+    ("--line-2", "--paper"),
+    ("--line-3", "--paper"),
+    ("--line-4", "--paper"),
+    ("--line-5", "--paper"),
 )
 
 _EMOTION_CLASS = {-2: "emo-n2", -1: "emo-n1", 0: "emo-0", 1: "emo-p1", 2: "emo-p2"}
