@@ -520,11 +520,14 @@ def curve_y(emotion: int) -> int:
     return CURVE_PADDING + (2 - emotion) * LEVEL_HEIGHT
 
 
+@functools.lru_cache(maxsize=4096)
 def curve_y_percent(emotion: float) -> str:
     """The same position as a percentage of the curve's height, so print can draw it shorter."""
     return _percent(100 * (CURVE_PADDING + (2 - emotion) * LEVEL_HEIGHT) / CURVE_HEIGHT)
 
 
+# Cached: a long map asks for the same few positions (slots, levels) tens of thousands of times.
+@functools.lru_cache(maxsize=8192)
 def _percent(value: float) -> str:
     text = f"{value:.4f}".rstrip("0").rstrip(".")
     return f"{text}%"
