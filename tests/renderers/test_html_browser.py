@@ -630,3 +630,25 @@ def test_a_phone_reads_one_stage_at_a_time(source: Path, visit: Any, tmp_path: P
         assert stage == pytest.approx(sizes["view"] - sizes["lanes"], abs=2)
     assert sizes["snap"].startswith("x")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_a_hostile_baseline_title_and_persona_names_stay_inert(visit: Any, tmp_path: Path) -> None:
+    """The new places map text reaches (a baseline's title in the header, persona names in the
+    line keys and the emotion table) run nothing: the payload page's future twin, in Chromium."""
+    from tests.renderers.test_html import BASELINE, FUTURE
+
+    (tmp_path / ".journeyctl.yaml").write_text("{}\n", encoding="utf-8")
+    payload = "<img src=x onerror=\\\"window.__xss=2;alert(2)\\\"><b onmouseover='window.__xss=5'>b</b>"
+    (tmp_path / "today.yaml").write_text(
+        BASELINE.replace("<script>window.__xss=1;alert(1)</script>", payload), encoding="utf-8"
+    )
+    future = tmp_path / "tomorrow.yaml"
+    future.write_text(FUTURE.replace("BASELINE_ID", "today"), encoding="utf-8")
+    for source in (future, XSS):
+        page = visit(write_page(source, tmp_path))
+        provoke_every_element(page)
+        probe = page.evaluate(EXECUTION_PROBE)
+        assert page.dialogs == [] and probe["flag"] is None
+        assert probe["scripts"] == 0 and probe["handlers"] == []
+        assert page.requests == [page.url] and page.console_errors == [] and page.page_errors == []
+    assert "window.__xss=2" in page.evaluate("document.querySelector('.line-key').textContent")
