@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 if typing.TYPE_CHECKING:
     import jinja2
+    from markupsafe import Markup
 
     from journeyctl.loader import LoadedMap
     from journeyctl.model import Insight, Journey, Metric, Opportunity, PainPoint, Stage, Step, Touchpoint
@@ -371,6 +372,36 @@ class LineDrawing:
     @property
     def shape(self) -> str:
         return LINE_SHAPES[self.index % len(LINE_SHAPES)]
+
+
+def line_svg(line: LineDrawing) -> Markup:
+    """One persona line's share of a curve cell as SVG: its segments, markers and gap marks.
+
+    Written here rather than in the template: a long map has thousands of markers, and one
+    f-string each is several times cheaper than the template's attribute lookups. Every
+    string from the map is escaped, exactly as autoescaping would.
+    """
+    from markupsafe import Markup, escape
+
+    shift = f' transform="translate({line.dx} 0)"' if line.dx else ""
+    persona = escape(line.persona)
+    parts = [f'<g class="emotion-line {line.css}" data-line="{line.index}" data-persona="{persona}"{shift}>']
+    parts.extend(
+        f'<line class="segment" x1="{s.x1}" y1="{s.y1}" x2="{s.x2}" y2="{s.y2}"/>' for s in line.segments
+    )
+    parts.extend(
+        f'<use class="marker" href="#{line.shape}" x="{m.x}" y="{m.y}" data-step="{escape(m.step_id)}" '
+        f'data-emotion="{m.emotion}"><title>{escape(m.title)}</title></use>'
+        for m in line.markers
+    )
+    below = unscored_y()
+    parts.extend(
+        f'<text class="gap-mark" x="{g.x}" y="{below}" data-step="{escape(g.step_id)}">'
+        f"<title>{escape(g.title)}</title>?</text>"
+        for g in line.gaps
+    )
+    parts.append("</g>")
+    return Markup("\n".join(parts))
 
 
 @dataclass
@@ -1482,6 +1513,7 @@ def render_journey(journey: Journey, options: Options | None = None, baseline: B
         unscored_y=unscored_y(),
         ownership=OWNERSHIP_WORDS,
         shapes=LINE_SHAPES,
+        line_svg=line_svg,
     )
 
 
