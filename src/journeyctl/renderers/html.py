@@ -1434,6 +1434,7 @@ def _curve_summary(steps: list[StepView], lines: list[EmotionLine]) -> str:
     branches = len(steps) - len(main)
     off_line = f" {branches} branch steps are drawn off the lines." if branches else ""
     if len(lines) > 1:
+        actions = {view.step.id: view for view in steps}
         parts = ["One emotion line per persona, on a scale from −2 (very negative) to +2 (very positive)."]
         for line in lines:
             on_line = line.scored
@@ -1444,7 +1445,6 @@ def _curve_summary(steps: list[StepView], lines: list[EmotionLine]) -> str:
             if on_line:
                 low = min(on_line, key=lambda p: p.score if p.score is not None else 0)
                 high = max(on_line, key=lambda p: p.score if p.score is not None else 0)
-                actions = {view.step.id: view for view in steps}
                 text += (
                     f", lowest at step {actions[low.step_id].number}, {actions[low.step_id].step.action}"
                     f" ({_score_words(low.score)}), highest at step {actions[high.step_id].number},"
