@@ -516,8 +516,10 @@ def test_personas_per_step_and_every_persona() -> None:
     page, document, _ = fidelity()
     chips = [attrs.get("class") for attrs in document.having("span", **{"class": "persona-chip"})]
     assert chips.count("persona-chip every") == 3 + 1  # three steps name no persona, plus the legend
-    chip = '<span class="persona-chip">'
-    assert f"{chip}Sam, plans the week</span>{chip}Alex, adds to the basket</span>" in page
+    # Each chip carries its persona's line marker (Sam's circle, Alex's square), as the emotion lane.
+    sam = '<use class="marker" href="#m-circle" x="6" y="6"/></g></svg>Sam, plans the week</span>'
+    alex = '<use class="marker" href="#m-square" x="6" y="6"/></g></svg>Alex, adds to the basket</span>'
+    assert f'{sam}<span class="persona-chip keyed">' in page and alex in page
 
 
 def test_per_persona_scores_are_shown_and_drawn_on_each_line() -> None:

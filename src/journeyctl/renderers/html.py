@@ -195,7 +195,9 @@ class BranchView:
 class StepView:
     step: Step
     number: int
-    personas: list[str]  # names; empty with `every` for a step that names none
+    # (name, index of the persona's line for its key, None for an unknown id); empty with `every`
+    # for a step that names none
+    personas: list[tuple[str, int | None]]
     every: bool  # "Every persona": the step names none in a map with several personas
     emotion: EmotionView | None  # the step's own score
     scores: list[PersonaScoreView]  # each persona's, when the step scores personas apart
@@ -367,11 +369,18 @@ class LineDrawing:
 
     @property
     def css(self) -> str:
-        return f"line-{self.index % len(LINE_SHAPES)} dash-{self.index % LINE_DASHES}"
+        return line_key(self.index)[0]
 
     @property
     def shape(self) -> str:
-        return LINE_SHAPES[self.index % len(LINE_SHAPES)]
+        return line_key(self.index)[1]
+
+
+def line_key(index: int) -> tuple[str, str]:
+    """The css classes and the marker of line ``index``: what its key and its persona chips show."""
+    return f"line-{index % len(LINE_SHAPES)} dash-{index % LINE_DASHES}", LINE_SHAPES[
+        index % len(LINE_SHAPES)
+    ]
 
 
 def line_svg(line: LineDrawing) -> Markup:
@@ -655,6 +664,7 @@ def build_canvas(journey: Journey, options: Options, baseline: Baseline | None =
     from journeyctl.renderers.emotion_lines import emotion_lines, matching_lines
 
     personas = {p.id: p.name for p in journey.personas}
+    persona_index = {p.id: index for index, p in enumerate(journey.personas)}
     channels = {c.id: c for c in journey.channels}
     channel_order = {c.id: index for index, c in enumerate(journey.channels)}
     step_names = {s.id: s.action for _, s in journey.iter_steps()}
@@ -719,7 +729,9 @@ def build_canvas(journey: Journey, options: Options, baseline: Baseline | None =
                     step=step,
                     number=step_number,
                     # With one persona, naming it on every step is noise: the card says who it is.
-                    personas=[personas.get(ident, ident) for ident in step.persona_ids]
+                    personas=[
+                        (personas.get(ident, ident), persona_index.get(ident)) for ident in step.persona_ids
+                    ]
                     if len(personas) > 1
                     else [],
                     every=not step.persona_ids and len(personas) > 1,
@@ -1514,6 +1526,7 @@ def render_journey(journey: Journey, options: Options | None = None, baseline: B
         ownership=OWNERSHIP_WORDS,
         shapes=LINE_SHAPES,
         line_svg=line_svg,
+        line_key=line_key,
     )
 
 
