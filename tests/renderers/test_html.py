@@ -659,3 +659,25 @@ def test_a_wide_canvas_prints_in_parts_of_whole_stages_with_their_own_lanes() ->
     assert len(ids) == len(set(ids))  # printed parts repeat the canvas, never its ids
     # A map that fits one page prints its screen table: no parts.
     assert html.build_canvas(load_file(CANVAS).journey, html.Options()).print_parts == []
+
+
+def test_a_long_map_has_an_overview_of_runs_of_stages() -> None:
+    stages = "".join(
+        f"  - id: s{number}\n    name: Stage {number}\n    steps:\n"
+        f"      - {{id: a{number}, action: A, emotion: {number % 2}}}\n"
+        f"    pain-points:\n      - {{id: p{number}, description: Hurts, severity: high}}\n"
+        for number in range(1, 46)
+    )
+    journey = load_bytes(
+        f"journeyctl: 1\nid: long\ntitle: Long\nstages:\n{stages}".encode(), "long.yaml"
+    ).journey
+    overview = html.build_canvas(journey, html.Options()).overview
+    assert overview is not None and overview.per_column == 2
+    # 45 stages in 23 columns of two (the last alone), each counting its stages' pain points.
+    assert [column.number for column in overview.stages][:2] == ["1–2", "3–4"]
+    assert overview.stages[-1].number == "45" and len(overview.stages) == 23
+    assert overview.stages[0].severities == [("sev-high", "▲", "high", 2)]
+    assert overview.stages[0].name == "Stage 1 to Stage 2" and overview.stages[0].anchor == "stage-s1"
+    # Each column's point is the mean of its stages' scores: (1 + 0) / 2, and 1 for stage 45 alone.
+    (line,) = overview.lines
+    assert [marker.emotion for marker in line.markers][:1] == ["0.5"] and line.markers[-1].emotion == "1"

@@ -515,9 +515,11 @@ class BaselineView:
 
 @dataclass
 class OverviewStage:
-    """One stage column of the overview: what it holds, counted."""
+    """One column of the overview (a stage, or a run of stages on a long map): what it holds, counted."""
 
-    stage: StageView
+    anchor: str  # "stage-<id>" of its (first) stage in the canvas
+    number: str  # "3", or "1–17"
+    name: str  # the stage's name, or "Awareness to Checkout"
     severities: list[tuple[str, str, str, int]]  # (css, icon, words, count), worst first
     moments: int
     off_target: list[str]  # names of the metrics off target
@@ -547,6 +549,7 @@ class Overview:
     has_metrics: bool
     has_funnel: bool
     has_changes: bool
+    per_column: int = 1  # stages per column: more than one on a map of over OVERVIEW_COLUMNS stages
 
 
 def emotion_view(value: int) -> EmotionView:
@@ -1113,6 +1116,8 @@ _SEVERITIES = (
     ("low", "sev-low", "▽", "low"),
     (None, "sev-unrated", "○", "not rated"),
 )
+#: The overview's most columns: a longer map gets a column per run of stages (25 each for 500).
+OVERVIEW_COLUMNS = 30
 #: Beyond this many stages the overview writes stage names upwards and puts persona cards below it.
 DENSE_STAGES = 10
 
@@ -1123,108 +1128,115 @@ def _overview(
     lines: list[EmotionLine],
     baseline_pairs: list[tuple[EmotionLine, EmotionLine]],
 ) -> Overview:
-    """The overview: one equal column per stage, the lines through stage means, what each stage holds."""
+    """The overview: one equal column per stage (per run of stages beyond ``OVERVIEW_COLUMNS``),
+    the lines through each column's means, and what each column holds."""
     from journeyctl.model.funnel import funnel_drops
-    from journeyctl.renderers.emotion_lines import stage_changes
 
-    count = len(stages)
+    size = -(-len(stages) // OVERVIEW_COLUMNS)  # stages per column: 1 up to OVERVIEW_COLUMNS stages
+    groups = [stages[start : start + size] for start in range(0, len(stages), size)]
+    count = len(groups)
+    column_of = {view.stage.id: index for index, group in enumerate(groups) for view in group}
     stage_of_step = {step.id: stage.id for stage, step in journey.iter_steps()}
-    biggest: dict[str, float] = {}
+    biggest: dict[int, float] = {}
     for drop in funnel_drops(journey):
         entry = drop.entry
         stage_id = entry.stage if entry.stage is not None else stage_of_step.get(str(entry.step), "")
-        if drop.share > 0 and drop.share > biggest.get(stage_id, 0):
-            biggest[stage_id] = drop.share
+        column = column_of.get(stage_id)
+        if column is not None and drop.share > 0 and drop.share > biggest.get(column, 0):
+            biggest[column] = drop.share
     columns: list[OverviewStage] = []
-    for view in stages:
-        stage = view.stage
+    for index, group in enumerate(groups):
+        pains = [pain for view in group for pain in view.stage.pain_points]
         severities = []
         for severity, css, icon, words in _SEVERITIES:
-            number = sum(1 for pain in stage.pain_points if pain.severity == severity)
+            number = sum(1 for pain in pains if pain.severity == severity)
             if number:
                 severities.append((css, icon, words, number))
-        moments = sum(1 for step in stage.steps if step.moment_of_truth) + sum(
-            1 for tp in stage.touchpoints if tp.moment_of_truth
+        moments = sum(
+            sum(1 for step in view.stage.steps if step.moment_of_truth)
+            + sum(1 for tp in view.stage.touchpoints if tp.moment_of_truth)
+            for view in group
         )
+        first, last = group[0], group[-1]
         columns.append(
             OverviewStage(
-                view,
-                severities,
-                moments,
-                [metric.name for metric in stage.metrics if metric.missed],
-                _share(biggest[stage.id]) if stage.id in biggest else None,
+                anchor=f"stage-{first.stage.id}",
+                number=str(first.number) if len(group) == 1 else f"{first.number}–{last.number}",
+                name=first.stage.name if len(group) == 1 else f"{first.stage.name} to {last.stage.name}",
+                severities=severities,
+                moments=moments,
+                off_target=[metric.name for view in group for metric in view.stage.metrics if metric.missed],
+                drop=_share(biggest[index]) if index in biggest else None,
             )
         )
 
-    def column_x(index: int) -> float:
-        return index + 0.5
+    def x_of(index: int) -> str:
+        return _percent(100 * (index + 0.5) / count)
 
-    drawn: list[LineDrawing] = []
-    spread = len(lines)
-    index_of = {view.stage.id: index for index, view in enumerate(stages)}
-    for line in lines:
-        dx = round((line.index - (spread - 1) / 2) * LINE_SPREAD) if spread > 1 else 0
-        drawing = LineDrawing(line.index, line.persona or "", line.name, dx)
-        means = line.stage_means()
+    def means(line: EmotionLine) -> dict[int, float | None]:
+        """Column -> the line's mean there; None: its steps there are unscored; absent: it has none."""
+        scores: dict[int, list[float]] = {}
+        for point in line.points:
+            column = column_of.get(point.stage_id)
+            if column is not None:
+                scores.setdefault(column, [])
+                if point.score is not None:
+                    scores[column].append(point.score)
+        return {
+            column: (sum(found) / len(found) if found else None) for column, found in sorted(scores.items())
+        }
+
+    def drawing_of(line: EmotionLine, under: EmotionLine, dx: int, baseline: bool) -> LineDrawing:
+        """``line`` drawn in the colours of ``under`` (itself, or this map's line a baseline's is under)."""
+        name = line.name
+        drawing = LineDrawing(under.index, under.persona or "", name, dx, baseline=baseline)
         previous: tuple[int, float] | None = None
-        for stage_id, mean in means.items():
-            index = index_of[stage_id]
-            x = _percent(100 * column_x(index) / count)
+        for index, mean in means(line).items():
+            column = columns[index]
             if mean is None:
-                drawing.gaps.append(
-                    GapMark(x, stage_id, f"{stages[index].stage.name}, {line.name}: not scored")
-                )
+                if not baseline:
+                    drawing.gaps.append(
+                        GapMark(x_of(index), column.anchor[6:], f"{column.name}, {name}: not scored")
+                    )
                 previous = None
                 continue
             if previous is not None:
                 drawing.segments.append(
                     CurveSegment(
-                        _percent(100 * column_x(previous[0]) / count),
-                        curve_y_percent(previous[1]),
-                        x,
-                        curve_y_percent(mean),
+                        x_of(previous[0]), curve_y_percent(previous[1]), x_of(index), curve_y_percent(mean)
                     )
                 )
-            drawing.markers.append(
-                LineMarker(
-                    x,
-                    curve_y_percent(mean),
-                    stage_id,
-                    f"{mean:g}",
-                    f"{stages[index].stage.name}, {line.name}: {_mean_words(mean)}",
+            if not baseline:
+                drawing.markers.append(
+                    LineMarker(
+                        x_of(index),
+                        curve_y_percent(mean),
+                        column.anchor[6:],
+                        f"{mean:g}",
+                        f"{column.name}, {name}: {_mean_words(mean)}",
+                    )
                 )
-            )
             previous = (index, mean)
-        drawn.append(drawing)
+        return drawing
 
+    spread = len(lines)
+    drawn = [
+        drawing_of(
+            line, line, round((line.index - (spread - 1) / 2) * LINE_SPREAD) if spread > 1 else 0, False
+        )
+        for line in lines
+    ]
     faint: list[LineDrawing] = []
     for ours, theirs in baseline_pairs:
-        drawing = LineDrawing(ours.index, ours.persona or "", theirs.name, 0, baseline=True)
-        before = theirs.stage_means()
-        previous = None
-        for index, view in enumerate(stages):
-            mean = before.get(view.stage.id)
-            if mean is None:
-                previous = None
+        faint.append(drawing_of(theirs, ours, 0, True))
+        before = means(theirs)
+        for index, mean in means(ours).items():
+            old = before.get(index)
+            if mean is None or old is None:
                 continue
-            if previous is not None:
-                drawing.segments.append(
-                    CurveSegment(
-                        _percent(100 * column_x(previous[0]) / count),
-                        curve_y_percent(previous[1]),
-                        _percent(100 * column_x(index) / count),
-                        curve_y_percent(mean),
-                    )
-                )
-            previous = (index, mean)
-        faint.append(drawing)
-        for change in stage_changes(ours, theirs, [view.stage.id for view in stages]):
-            if change.change is None:
-                continue
-            column = columns[index_of[change.stage_id]]
-            text = _signed_mean(change.change)
-            direction = "same" if text == "±0" else "up" if change.change > 0 else "down"
-            column.changes.append(
+            text = _signed_mean(mean - old)
+            direction = "same" if text == "±0" else "up" if mean > old else "down"
+            columns[index].changes.append(
                 StageChangeView(LineDrawing(ours.index, ours.persona or "", ours.name, 0), text, direction)
             )
 
@@ -1238,6 +1250,7 @@ def _overview(
         has_metrics=any(column.off_target for column in columns),
         has_funnel=bool(biggest),
         has_changes=any(column.changes for column in columns),
+        per_column=size,
     )
 
 
