@@ -170,7 +170,7 @@ PAYLOAD_MARK = "window.__xss=1"
 ALLOWED_ELEMENTS = (
     "html head meta title style body main div header p h1 h2 h3 h4 dl dt dd time ul ol li section"
     " table caption colgroup col thead tbody tr th td span small b br a svg desc line circle text"
-    " blockquote footer"
+    " blockquote footer aside details summary defs g path rect use"
 )
 
 
@@ -234,7 +234,14 @@ def test_xss_payloads_stay_text() -> None:
     assert '"><svg onload="window.__xss=4;alert(4)">' in shown
     assert "javascript:alert(3)" in shown
     # A stray `</style>` or `</title>` in map text cannot close the real elements early.
-    marks = [*document.having("circle"), *document.having("text", **{"class": "unscored-mark"})]
+    marks = [
+        *document.having("circle", **{"class": "point"}),
+        *document.having("use", **{"class": "marker"}),
+        *document.having("text", **{"class": "unscored-mark"}),
+        *document.having("text", **{"class": "gap-mark"}),
+    ]
+    # Marks on a line have a title; the markers of the keys (swatches) have none.
+    marks = [mark for mark in marks if mark.get("data-step") or mark.get("data-stage")]
     assert page.count("</style>") == 1
     assert page.count("</title>") == 2 + len(marks)  # the page's, the curve's, one per mark on it
 
@@ -270,14 +277,15 @@ def test_canvas_is_a_table_with_headers() -> None:
     page = render_path(CANVAS)
     document = parse(page)
     assert len(document.having("h1")) == 1
-    assert len(document.having("caption")) == 1
+    assert len(document.having("caption", id="canvas-caption")) == 1
     stage_headers = document.having("th", scope="col")
-    # 3 phase groups + 4 stages.
-    assert len(stage_headers) == 3 + 4
+    # 3 phase groups + 4 stages, and the emotion table's step column and one per persona line.
+    assert len(stage_headers) == 3 + 4 + 1 + 2
     lanes = [row["class"] for row in document.having("tr") if (row.get("class") or "").startswith("lane-")]
     assert lanes == [
         "lane-goals",
         "lane-doing",
+        "lane-channels",
         "lane-touchpoints",
         "lane-thinking",
         "lane-feeling",
@@ -289,7 +297,8 @@ def test_canvas_is_a_table_with_headers() -> None:
         "lane-support",
         "lane-metrics",
     ]
-    assert len(document.having("th", scope="row")) == len(lanes) + 2  # plus Phase and Stage
+    # Plus Phase and Stage, and a row header per main-line step in the emotion table (6 steps).
+    assert len(document.having("th", scope="row")) == len(lanes) + 2 + 6
     assert document.having("html")[0]["lang"] == "en"
 
 
@@ -298,8 +307,8 @@ def test_curve_has_text_alternatives() -> None:
     document = parse(page)
     svg = document.having("svg", **{"class": "curve"})[0]
     assert svg["role"] == "img" and svg["aria-labelledby"] == "curve-title curve-desc"
-    assert "Lowest: step 3, Picks a time slot (−2, very negative)" in page
-    assert "Highest: step 6, Watches the pump being replaced (+2, very positive)" in page
+    assert "Busy parent: 4 of 5 steps scored, lowest at step 3, Picks a time slot (−2, very negative)" in page
+    assert "highest at step 6, Watches the pump being replaced (+2, very positive)" in page
     hidden = page[page.index('<ol class="sr-only"') : page.index("</ol>", page.index('<ol class="sr-only"'))]
     assert hidden.count("<li>") == 6  # every step, scored or not
     assert "step 4, Calls to ask for a morning slot: not scored" in hidden
@@ -317,6 +326,7 @@ def test_empty_lanes_are_left_out_and_options_hide_sections() -> None:
     document = parse(render_text(MINIMAL))
     rows = [row.get("class") for row in document.having("tr")]
     assert rows == ["stage-row", "lane-doing"]
+    assert document.having("aside") == []  # no personas: no cards beside the overview
     assert document.having("svg") == []
     canvas = parse(render_path(CANVAS, blueprint=False, personas=False, legend=False))
     classes = {row.get("class") for row in canvas.having("tr")}
@@ -328,42 +338,110 @@ def test_empty_lanes_are_left_out_and_options_hide_sections() -> None:
 # --- curve geometry ---------------------------------------------------------------------------
 
 
+def line_marks(document: Elements) -> list[tuple[str, str, str, str, str, str]]:
+    """(line's persona, mark's class, step, emotion, x, y) of every mark on a persona line, in page order.
+
+    Canvas marks carry ``data-step``; the overview's carry ``data-stage`` (left out here).
+    """
+    found = []
+    persona = ""
+    for tag, attrs in document.tags:
+        if tag == "g" and "emotion-line" in (attrs.get("class") or "").split():
+            persona = attrs.get("data-persona") or ""
+        elif tag in ("use", "text") and attrs.get("data-step"):
+            kind = (attrs.get("class") or "").split()[0]
+            if kind in ("marker", "gap-mark"):
+                found.append(
+                    (
+                        persona,
+                        kind,
+                        str(attrs["data-step"]),
+                        attrs.get("data-emotion") or "",
+                        str(attrs["x"]),
+                        str(attrs.get("y")),
+                    )
+                )
+    return found
+
+
 def test_points_sit_at_the_centre_of_their_step_slot() -> None:
     journey: Journey = load_file(CANVAS).journey
     canvas = html.build_canvas(journey, html.Options())
     # Slots per stage: 2 steps, 3 steps, none (one empty slot), 1 step.
     assert [stage.slots for stage in canvas.stages] == [2, 3, 1, 1]
-    xs = [step.x for stage in canvas.stages for step in stage.steps]
-    assert xs == ["7.1429%", "21.4286%", "35.7143%", "50%", "64.2857%", "92.8571%"]
-    assert canvas.separators == ["28.5714%", "71.4286%", "85.7143%"]
+    xs = [(step.slot_x, step.local_x) for stage in canvas.stages for step in stage.steps]
+    assert xs == [
+        (0.5, "25%"),
+        (1.5, "75%"),
+        (2.5, "16.6667%"),
+        (3.5, "50%"),
+        (4.5, "83.3333%"),
+        (6.5, "50%"),
+    ]
     widths = [float(stage.width.rstrip("%")) for stage in canvas.stages]
     header = float(canvas.header_width.rstrip("%"))
     assert sum(widths) + header == pytest.approx(100, abs=0.001)
-    segments = [(s.x1, s.x2, s.bridged) for s in canvas.segments]
-    # Step 4 has no emotion: the line from step 3 to step 5 is dashed across it.
-    assert segments == [
-        ("7.1429%", "21.4286%", False),
-        ("21.4286%", "35.7143%", False),
-        ("35.7143%", "64.2857%", True),
-        ("64.2857%", "92.8571%", False),
+    # Each stage cell draws its share of the busy parent's line: see-error -> search-code -> pick-slot,
+    # cut at the cell edge; a gap at the unscored step 4; confirm stands alone.
+    parent = [
+        [(s.x1, s.x2) for s in line.segments]
+        for stage in canvas.stages
+        for line in stage.curve.lines
+        if line.persona == "busy-parent"
     ]
+    assert parent == [[("25%", "75%"), ("75%", "100%")], [("0%", "16.6667%")]]
+    y_at_edge = [
+        s.y2
+        for stage in canvas.stages[:1]
+        for line in stage.curve.lines
+        if line.persona == "busy-parent"
+        for s in line.segments
+    ][-1]
+    assert y_at_edge == html.curve_y_percent(-1)  # halfway from 0 (search-code) to -2 (pick-slot)
 
 
-def test_points_carry_their_emotion() -> None:
-    document = parse(render_path(CANVAS))
-    points = document.having("circle", **{"class": "point"})
-    found = [(p["data-step"], p["data-emotion"], p["cy"]) for p in points]
-    assert found == [
-        ("see-error", "-1", "67.3469%"),  # 132 px of 196
-        ("search-code", "0", "50%"),
-        ("pick-slot", "-2", "84.6939%"),  # 166 px of 196
-        ("confirm", "1", "32.6531%"),
-        ("repair-done", "2", "15.3061%"),  # 30 px of 196
-    ]
-    for _, emotion, cy in found:
-        assert float(cy.rstrip("%")) * html.CURVE_HEIGHT / 100 == pytest.approx(
-            html.curve_y(int(emotion)), abs=0.01
-        )
+def test_each_persona_line_passes_only_through_its_own_steps() -> None:
+    marks = line_marks(parse(render_path(CANVAS)))
+    parent = {
+        (kind, step, emotion) for persona, kind, step, emotion, _, _ in marks if persona == "busy-parent"
+    }
+    landlord = {
+        (kind, step, emotion) for persona, kind, step, emotion, _, _ in marks if persona == "landlord"
+    }
+    # Steps naming no persona (search-code, call-hotline, confirm) are on both lines; step 4 is a gap.
+    assert parent == {
+        ("marker", "see-error", "-1"),
+        ("marker", "search-code", "0"),
+        ("marker", "pick-slot", "-2"),
+        ("gap-mark", "call-hotline", ""),
+        ("marker", "confirm", "1"),
+    }
+    assert landlord == {
+        ("marker", "search-code", "0"),
+        ("gap-mark", "call-hotline", ""),
+        ("marker", "confirm", "1"),
+        ("marker", "repair-done", "2"),
+    }
+    for _, kind, _, emotion, _, y in marks:
+        if kind == "marker":
+            assert float(y.rstrip("%")) * html.CURVE_HEIGHT / 100 == pytest.approx(
+                html.curve_y(int(emotion)), abs=0.01
+            )
+        else:  # below −2: off the scale, never neutral
+            assert float(y.rstrip("%")) * html.CURVE_HEIGHT / 100 > html.curve_y(-2)
+
+
+def test_a_single_line_map_keeps_labelled_points_and_breaks_at_gaps() -> None:
+    text = MINIMAL.replace("action: Does the thing", "action: Does the thing\n        emotion: -1") + (
+        "      - id: then\n        action: Then\n      - id: last\n        action: Last\n        emotion: 2\n"
+    )
+    document = parse(render_text(text))
+    points = [(p["data-step"], p["data-emotion"]) for p in document.having("circle", **{"class": "point"})]
+    assert points == [("do-it", "-1"), ("last", "2")]
+    # No line across the unscored step: a "?" marks it.
+    assert document.having("line", **{"class": "segment"}) == []
+    assert [m["data-step"] for m in document.having("text", **{"class": "unscored-mark"})] == ["then"]
+    assert line_marks(document) == []
 
 
 def test_render_returns_utf8_bytes_for_the_loaded_map() -> None:
@@ -378,8 +456,8 @@ def test_stages_option_keeps_only_the_named_stages() -> None:
     document = parse(render_path(CANVAS, stages=["visit", "notice"]))
     names = [attrs["id"] for attrs in document.having("th", scope="col") if attrs.get("id")]
     assert names == ["stage-notice", "stage-visit"]  # journey order, not option order
-    points = [p["data-step"] for p in document.having("circle", **{"class": "point"})]
-    assert points == ["see-error", "search-code", "repair-done"]
+    points = sorted({step for _, kind, step, _, _, _ in line_marks(document) if kind == "marker"})
+    assert points == ["repair-done", "search-code", "see-error"]
 
 
 def test_unknown_stage_is_a_render_error_with_a_suggestion() -> None:
@@ -398,35 +476,31 @@ def fidelity() -> tuple[str, Elements, html.CanvasView]:
 
 
 def test_the_curve_follows_the_main_line_and_branches_hang_off_it() -> None:
-    _, _, canvas = fidelity()
-    x = {view.step.id: view.x for stage in canvas.stages for view in stage.steps}
-    line = [(s.x1, s.x2) for s in canvas.segments if not s.branch]
-    branch = {(s.x1, s.x2) for s in canvas.segments if s.branch}
-    # The line: 1 -> 2, across the unscored 3 to 4, then straight to 7 (past the failure and recovery),
-    # 8, and 10 (past the alternative 9).
-    assert line == [
-        (x["hears-about-it"], x["builds-list"]),
-        (x["builds-list"], x["picks-slot"]),
-        (x["picks-slot"], x["pays"]),
-        (x["pays"], x["waits-in"]),
-        (x["waits-in"], x["unpacks"]),
-    ]
-    assert [s.bridged for s in canvas.segments if not s.branch] == [False, True, False, False, False]
-    # Branches: off the step they leave, on to the next branch step, back where they rejoin.
-    assert branch == {
-        (x["picks-slot"], x["slot-full"]),
-        (x["slot-full"], x["picks-morning-slot"]),
-        (x["picks-morning-slot"], x["pays"]),
-        (x["waits-in"], x["tries-pickup-point"]),
+    _, document, canvas = fidelity()
+    marks = line_marks(document)
+    on_lines = {
+        persona: {step for who, kind, step, _, _, _ in marks if who == persona and kind == "marker"}
+        for persona in ("planner", "partner")
     }
+    # Each line through its persona's main-line steps; the branch steps are on no line.
+    assert on_lines == {
+        "planner": {"hears-about-it", "builds-list", "picks-slot", "pays", "waits-in"},
+        "partner": {"builds-list", "picks-slot", "waits-in", "unpacks"},
+    }
+    branch_points = [p["data-step"] for p in document.having("circle", **{"class": "branch-point"})]
+    assert branch_points == ["slot-full", "picks-morning-slot", "tries-pickup-point"]
+    # Branch links: in the order stage (off picks-slot, on to the recovery, back at pays) and in the
+    # receive stage (off waits-in); thin and dotted, not the line itself.
+    linked = [index for index, stage in enumerate(canvas.stages) for s in stage.curve.links if s.branch]
+    assert sorted(set(linked)) == [1, 2] and len(linked) == 4
+    assert not [s for stage in canvas.stages for s in stage.curve.links if not s.branch]
 
 
 def test_branch_steps_say_what_they_are_in_the_doing_lane() -> None:
     page, document, _ = fidelity()
     cells = document.having("div", **{"class": "branch-step"})
-    assert (
-        len(cells) == 3 * 4
-    )  # three branch steps, marked in each step lane: doing, time, feeling, works well
+    # Three branch steps, marked in each step lane: doing, channel, time, feeling, works well.
+    assert len(cells) == 3 * 5
     assert (
         '↳ Failure path off step 4</span><span class="branch-condition">if every evening slot is taken'
         in page
@@ -434,42 +508,41 @@ def test_branch_steps_say_what_they_are_in_the_doing_lane() -> None:
     assert "↳ Recovery path after step 5" in page and "Rejoins at step 7" in page
     assert "↳ Alternative path off step 8" in page
     points = {p["data-step"]: p["class"] for p in document.having("circle", **{"class": "point"})}
-    assert "branch-point" in (points["slot-full"] or "") and "branch-point" not in (points["pays"] or "")
+    # Branch steps have their own points off the lines; main-line steps are on the persona lines.
+    assert "branch-point" in (points["slot-full"] or "") and "pays" not in points
 
 
 def test_personas_per_step_and_every_persona() -> None:
     page, document, _ = fidelity()
     chips = [attrs.get("class") for attrs in document.having("span", **{"class": "persona-chip"})]
     assert chips.count("persona-chip every") == 3 + 1  # three steps name no persona, plus the legend
-    chip = '<span class="persona-chip">'
-    assert f"{chip}Sam, plans the week</span>{chip}Alex, adds to the basket</span>" in page
+    # Each chip carries its persona's line marker (Sam's circle, Alex's square), as the emotion lane.
+    sam = '<use class="marker" href="#m-circle" x="6" y="6"/></g></svg>Sam, plans the week</span>'
+    alex = '<use class="marker" href="#m-square" x="6" y="6"/></g></svg>Alex, adds to the basket</span>'
+    assert f'{sam}<span class="persona-chip keyed">' in page and alex in page
 
 
-def test_per_persona_scores_are_shown_and_marked_beside_the_point() -> None:
+def test_per_persona_scores_are_shown_and_drawn_on_each_line() -> None:
     page, document, _ = fidelity()
     alex = '<span class="persona-name">Alex, adds to the basket</span>'
     assert alex + ' <span class="emo emo-n1">−1 negative</span>' in page
-    markers = [(m["data-step"], m["class"]) for m in document.having("circle", **{"class": "persona-score"})]
-    # builds-list: the step +1 (Sam's) is the point, Alex's −1 a marker; picks-slot: the mean −0.5 is
-    # the point, Sam's 0 and Alex's −1 markers.
-    assert markers == [
-        ("builds-list", "persona-score emo-n1"),
-        ("picks-slot", "persona-score emo-0"),
-        ("picks-slot", "persona-score emo-n1"),
-    ]
-    mean = next(p for p in document.having("circle", **{"class": "point"}) if p["data-step"] == "picks-slot")
-    assert mean["class"] == "point mean" and mean["data-emotion"] == "-0.5"
-    assert "Picks a delivery slot: −0.5, the mean of its personas' scores" in page
+    scores = {
+        (who, step): emotion for who, kind, step, emotion, _, _ in line_marks(document) if kind == "marker"
+    }
+    # builds-list: the step's +1 is Sam's, Alex's own −1; picks-slot: scored only per persona.
+    assert scores["planner", "builds-list"] == "1" and scores["partner", "builds-list"] == "-1"
+    assert scores["planner", "picks-slot"] == "0" and scores["partner", "picks-slot"] == "-1"
+    assert "<title>Step 4, Alex, adds to the basket: −1 negative</title>" in page  # the marker's title
+    table = page[page.index('<details class="emotion-table">') : page.index("</details>")]
+    assert "<td>−1 negative</td>" in table and "<td>—</td>" in table  # and a step Alex does not take
 
 
 def test_unscored_is_never_neutral() -> None:
     page, document, _ = fidelity()
-    marks = document.having("text", **{"class": "unscored-mark"})
-    assert [m["data-step"] for m in marks] == ["checks-pantry"]
-    assert float(str(marks[0]["y"]).rstrip("%")) * html.CURVE_HEIGHT / 100 > html.curve_y(-2)  # below −2
-    assert not [
-        p for p in document.having("circle", **{"class": "point"}) if p["data-step"] == "checks-pantry"
-    ]
+    marks = line_marks(document)
+    gaps = sorted((who, step) for who, kind, step, _, _, y in marks if kind == "gap-mark")
+    assert gaps == [("partner", "checks-pantry"), ("planner", "checks-pantry")]
+    assert not [m for m in marks if m[1] == "marker" and m[2] == "checks-pantry"]
     assert '<span class="feeling-text">A bit bored</span><span class="emo unscored">Not scored</span>' in page
     assert "step 3, Checks the cupboards: not scored" in page  # the text alternative
 
@@ -500,3 +573,111 @@ def test_ownership_moments_of_truth_and_unrated() -> None:
         in page
     )
     assert '<span class="badge sev-unrated">○ Not rated</span>' in page
+
+
+# --- a future map beside its baseline ---------------------------------------------------------
+
+
+def test_a_future_page_links_its_baseline_and_draws_it_faintly() -> None:
+    page = render_path(EXAMPLES / "broadband-home-move-future.yaml")
+    document = parse(page)
+    (link,) = document.having("a", **{"class": "baseline-link"})
+    assert link["href"] == "broadband-home-move-current.html"  # found in the repository, as lint finds it
+    assert "Moving home with Brightwave broadband (current state)</a>" in page
+    faint = {attrs.get("data-persona") for attrs in document.having("g", **{"class": "baseline"})}
+    assert faint == {"renter-on-the-move", "family-homeowner"}  # per persona: both maps have both
+    # The stage-by-stage change of each line, in the overview.
+    changes = [attrs["title"] for attrs in document.having("span", **{"class": "ov-change"})]
+    assert "Priya, renting and moving again: +1 against the baseline" in changes
+    assert "Faint: the baseline, Moving home with Brightwave broadband (current state)" in page
+
+
+BASELINE = """\
+journeyctl: 1
+id: today
+title: "Today <script>window.__xss=1;alert(1)</script>"
+stages:
+  - id: s
+    name: S
+    steps:
+      - {id: a, action: A, emotion: -2}
+      - {id: b, action: B, emotion: -1}
+"""
+FUTURE = """\
+journeyctl: 1
+id: tomorrow
+title: Tomorrow
+state: future
+baseline: BASELINE_ID
+stages:
+  - id: s
+    name: S
+    steps:
+      - {id: a, action: A, emotion: 1}
+      - {id: b, action: B, emotion: 2}
+"""
+
+
+def test_a_baseline_found_beside_the_map_is_linked_escaped_and_compared(tmp_path: Path) -> None:
+    (tmp_path / ".journeyctl.yaml").write_text("{}\n", encoding="utf-8")  # the repository's root
+    (tmp_path / "today.yaml").write_text(BASELINE, encoding="utf-8")
+    future = tmp_path / "tomorrow.yaml"
+    future.write_text(FUTURE.replace("BASELINE_ID", "today"), encoding="utf-8")
+    page = render_path(future)
+    assert '<a class="baseline-link" href="today.html">Today &lt;script&gt;' in page
+    assert "<script>" not in page
+    # One line each side (no personas): they match; the stage's mean went from −1.5 to +1.5.
+    document = parse(page)
+    assert [a["title"] for a in document.having("span", **{"class": "ov-change"})] == [
+        "Every customer: +3 against the baseline"
+    ]
+    assert len(document.having("g", **{"class": "baseline"})) == 2  # in the canvas and the overview
+
+
+def test_a_baseline_not_found_is_said_and_nothing_is_drawn(tmp_path: Path) -> None:
+    (tmp_path / ".journeyctl.yaml").write_text("{}\n", encoding="utf-8")
+    future = tmp_path / "tomorrow.yaml"
+    future.write_text(FUTURE.replace("BASELINE_ID", "nowhere"), encoding="utf-8")
+    page = render_path(future)
+    assert '<dd>nowhere <span class="muted">(map not found)</span></dd>' in page
+    assert 'class="baseline' not in page.replace('class="baseline-key"', "")
+
+
+def test_a_wide_canvas_prints_in_parts_of_whole_stages_with_their_own_lanes() -> None:
+    journey = load_file(EXAMPLES / "saas-trial-to-onboarding.yaml").journey
+    canvas = html.build_canvas(journey, html.Options())
+    parts = canvas.print_parts
+    # 21 steps: parts of whole stages of at most 10 slots, every stage once, in order.
+    assert [[view.number for view in part.stages] for part in parts] == [[1, 2], [3, 4, 5], [6]]
+    assert all(sum(view.slots for view in part.stages) <= html.PRINT_SLOTS for part in parts)
+    assert [part.prefix for part in parts] == ["print-1-", "print-2-", "print-3-"]
+    # A lane that a part has nothing for is left out of that part only.
+    assert canvas.screen is not None and canvas.screen.lanes.support
+    assert [part.lanes.support for part in parts] == [True, True, False]
+    page = render_path(EXAMPLES / "saas-trial-to-onboarding.yaml")
+    ids = [attrs["id"] for _, attrs in parse(page).tags if attrs.get("id")]
+    assert len(ids) == len(set(ids))  # printed parts repeat the canvas, never its ids
+    # A map that fits one page prints its screen table: no parts.
+    assert html.build_canvas(load_file(CANVAS).journey, html.Options()).print_parts == []
+
+
+def test_a_long_map_has_an_overview_of_runs_of_stages() -> None:
+    stages = "".join(
+        f"  - id: s{number}\n    name: Stage {number}\n    steps:\n"
+        f"      - {{id: a{number}, action: A, emotion: {number % 2}}}\n"
+        f"    pain-points:\n      - {{id: p{number}, description: Hurts, severity: high}}\n"
+        for number in range(1, 46)
+    )
+    journey = load_bytes(
+        f"journeyctl: 1\nid: long\ntitle: Long\nstages:\n{stages}".encode(), "long.yaml"
+    ).journey
+    overview = html.build_canvas(journey, html.Options()).overview
+    assert overview is not None and overview.per_column == 2
+    # 45 stages in 23 columns of two (the last alone), each counting its stages' pain points.
+    assert [column.number for column in overview.stages][:2] == ["1–2", "3–4"]
+    assert overview.stages[-1].number == "45" and len(overview.stages) == 23
+    assert overview.stages[0].severities == [("sev-high", "▲", "high", 2)]
+    assert overview.stages[0].name == "Stage 1 to Stage 2" and overview.stages[0].anchor == "stage-s1"
+    # Each column's point is the mean of its stages' scores: (1 + 0) / 2, and 1 for stage 45 alone.
+    (line,) = overview.lines
+    assert [marker.emotion for marker in line.markers][:1] == ["0.5"] and line.markers[-1].emotion == "1"
