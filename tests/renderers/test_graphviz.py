@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -76,6 +77,7 @@ def test_dot_golden(path: Path, update_goldens: bool) -> None:
         ("line one\nline two", 'line one<BR ALIGN="LEFT"/>line two'),
         ("bell\x07 and \x00 nul", "bell\ufffd and \ufffd nul"),
         ("日本語 😀", "日本語 😀"),
+        ("]] and ]]> and [x]", "&#93;&#93; and &#93;&#93;&gt; and [x&#93;"),
     ],
 )
 def test_label_text_escapes(text: str, expected: str) -> None:
@@ -102,6 +104,20 @@ def test_hostile_map_is_valid_dot_and_svg_shows_text_literally(dot_binary: str) 
     for node in root.iter():
         assert node.tag not in (f"{SVG_NS}script", "script")
         assert not any(name.lower().startswith("on") for name in node.attrib)
+
+
+@pytest.mark.graphviz
+@pytest.mark.parametrize("title", ["]]", "]]>", "a]]b", "[[x]]"])
+def test_brackets_in_any_text_never_break_the_layout(title: str, dot_binary: str) -> None:
+    # Found by the hostile suite's long run: a title of ']]' made dot refuse the graph,
+    # reported as a bug in journeyctl's DOT output.
+    text = CHECKOUT.read_text(encoding="utf-8")
+    loaded = load_bytes(re.sub(r"(?m)^title: .*$", f"title: '{title}'", text, count=1).encode(), "t.yaml")
+    result = subprocess.run(
+        [dot_binary, "-Tsvg"], input=dot.render(loaded, dot.Options()), capture_output=True, check=False
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    assert title in " ".join(svg_texts(result.stdout))
 
 
 @pytest.mark.graphviz

@@ -13,7 +13,7 @@ inside one cluster per phase, so that a 500-stage map stays readable and
 ``dot`` lays it out in about a second instead of minutes.
 
 Every piece of map text goes into an HTML-like label through ``label_text``,
-which escapes ``& < > " '`` and turns newlines into ``<BR/>``: DOT's own
+which escapes ``& < > " ' ]`` and turns newlines into ``<BR/>``: DOT's own
 string escapes (backslashes, ``\\N``, braces, quotes) never see user text.
 """
 
@@ -102,13 +102,22 @@ class GraphvizOptions(BaseModel):
     wrap: int = Field(30, ge=10, le=200, description="Wrap label text at this many characters.")
 
 
+def label_escape(text: str) -> str:
+    """``text`` for a Graphviz HTML-like label: XML-escaped, and ``]`` as a character reference.
+
+    Graphviz reads the label with an XML parser in a form where ``]]`` ends it early
+    (a title of ``]]`` made `dot` refuse the whole graph), so no ``]`` is written as is.
+    """
+    return html.escape(text, quote=True).replace("]", "&#93;")
+
+
 def label_text(text: str, width: int, *, bold: bool = False, italic: bool = False) -> str:
     """Map text for an HTML-like label: escaped, wrapped at ``width``, lines joined by ``<BR/>``."""
     lines: list[str] = []
     for paragraph in printable(text).split("\n"):
         wrapped = wrap_text(paragraph, width)
         lines.extend(wrapped or [""])
-    body = '<BR ALIGN="LEFT"/>'.join(html.escape(line, quote=True) for line in lines)
+    body = '<BR ALIGN="LEFT"/>'.join(label_escape(line) for line in lines)
     if italic:
         body = f"<I>{body}</I>"
     if bold:
@@ -225,7 +234,7 @@ def build_dot(loaded: LoadedMap, options: GraphvizOptions) -> str:
     dot.add(
         f'graph [rankdir={"TB" if layout == "compact" else "LR"}, newrank=true, fontname="{FONT}", '
         f'fontsize=18, labelloc=t, labeljust=l, label=<{title}<BR/><FONT POINT-SIZE="11">'
-        f"{html.escape(subtitle)}</FONT>>, nodesep=0.25, ranksep=0.45, pad=0.3];"
+        f"{label_escape(subtitle)}</FONT>>, nodesep=0.25, ranksep=0.45, pad=0.3];"
     )
     dot.add(f'node [shape=plain, fontname="{FONT}", fontsize=11];')
     dot.add(f'edge [fontname="{FONT}", fontsize=9, color="#475467", arrowsize=0.7];')
@@ -279,7 +288,7 @@ def _legend(dot: _Dot, layout: str) -> None:
 def _stage_label(index: int, stage: Stage, width: int) -> str:
     label = f"<B>{index}. </B>" + label_text(stage.name, width, bold=True)
     if stage.phase:
-        label += f'<BR/><FONT POINT-SIZE="9">{html.escape(stage.phase)}</FONT>'
+        label += f'<BR/><FONT POINT-SIZE="9">{label_escape(stage.phase)}</FONT>'
     return label
 
 
@@ -358,7 +367,7 @@ def _detailed(dot: _Dot, journey: Journey, stages: list[Stage], options: Graphvi
         pain_columns: dict[str, int] = {}
         for pain_point in stage.pain_points:
             rows = [
-                _row(f"<B>PAIN ({html.escape(severity_text(pain_point.severity))})</B>", size=9),
+                _row(f"<B>PAIN ({label_escape(severity_text(pain_point.severity))})</B>", size=9),
                 _row(label_text(pain_point.description, width)),
             ]
             if pain_point.owner:
@@ -375,7 +384,7 @@ def _detailed(dot: _Dot, journey: Journey, stages: list[Stage], options: Graphvi
             if opportunity.effort:
                 facts.append(f"effort {opportunity.effort}")
             rows = [
-                _row(f"<B>OPPORTUNITY</B> ({html.escape(', '.join(facts))})", size=9),
+                _row(f"<B>OPPORTUNITY</B> ({label_escape(', '.join(facts))})", size=9),
                 _row(label_text(opportunity.description, width)),
             ]
             if opportunity.owner:
@@ -490,7 +499,7 @@ def _step_rows(
     rows = [_row(label_text(step.action, width, bold=True))]
     if link is not None:
         where = KIND_WORDS[step.kind].upper()
-        rows.append(_row(f'<FONT COLOR="{BRANCH_COLOUR}"><B>{html.escape(where)}</B></FONT>', size=9))
+        rows.append(_row(f'<FONT COLOR="{BRANCH_COLOUR}"><B>{label_escape(where)}</B></FONT>', size=9))
     for flag, words in ((step.entry_point, "ENTRY POINT"), (step.exit_point, "EXIT POINT")):
         if flag:
             rows.append(_row(f"<B>{words}</B>", size=9))
@@ -509,13 +518,13 @@ def _step_rows(
             label_text(f"{score.name}: {emotion_text(score.emotion)}", width) for score in scores
         )
     else:
-        feeling = "Emotion: " + html.escape(emotion_text(step.emotion))
+        feeling = "Emotion: " + label_escape(emotion_text(step.emotion))
     if step.feeling:
         feeling += "<BR/>" + label_text(step.feeling, width, italic=True)
     rows.append(_row(feeling, size=9))
     time = step_time_text(step)
     if time:
-        rows.append(_row(html.escape(time.capitalize()), size=9))
+        rows.append(_row(label_escape(time.capitalize()), size=9))
     for spot in step.bright_spots:
         rows.append(_row("Works well: " + label_text(spot, width), size=9))
     insights = {insight.id: insight for insight in journey.insights}
@@ -595,7 +604,7 @@ def _compact(dot: _Dot, journey: Journey, stages: list[Stage], options: Graphviz
         title += f" (stages {first}–{last})" if first != last else f" (stage {first})"
         dot.open(f"subgraph cluster_group_{number}")
         dot.add(
-            f'graph [label=<<B>{html.escape(title)}</B>>, style="rounded,filled", '
+            f'graph [label=<<B>{label_escape(title)}</B>>, style="rounded,filled", '
             f'fillcolor="{STAGE_FILL}", color="{STAGE_BORDER}", fontsize=13];'
         )
         for stage in members:
@@ -606,7 +615,7 @@ def _compact(dot: _Dot, journey: Journey, stages: list[Stage], options: Graphviz
             branches = sum(1 for step in stage.steps if step.is_branch)
             if branches:
                 counts += f" ({branches} off the main line)"
-            rows.append(_row(html.escape(counts), size=9))
+            rows.append(_row(label_escape(counts), size=9))
             time = stage_time_text(stage)
             if time:
                 rows.append(_row(label_text("Main line: " + time, width), size=9))
@@ -616,7 +625,7 @@ def _compact(dot: _Dot, journey: Journey, stages: list[Stage], options: Graphviz
                 rows.append(_row("Emotion: not scored", size=9))
             else:
                 words = EMOTION_WORDS[rounded if rounded is not None else 0][1]
-                rows.append(_row(html.escape(f"Emotion: mean {mean:+.1f} ({words})"), size=9))
+                rows.append(_row(label_escape(f"Emotion: mean {mean:+.1f} ({words})"), size=9))
             if stage.pain_points:
                 unrated = sum(1 for pp in stage.pain_points if pp.severity is None)
                 worst = _worst(stage)
@@ -624,7 +633,7 @@ def _compact(dot: _Dot, journey: Journey, stages: list[Stage], options: Graphviz
                     f", {unrated} not rated" if unrated and worst != "not rated" else ""
                 )
                 pains = f"{_count(stage.pain_points, 'pain point')} ({detail})"
-                rows.append(_row(html.escape(pains), size=9))
+                rows.append(_row(label_escape(pains), size=9))
             if stage.opportunities:
                 opportunities = len(stage.opportunities)
                 noun = "opportunity" if opportunities == 1 else "opportunities"
