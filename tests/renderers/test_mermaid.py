@@ -99,6 +99,17 @@ def test_fit_text(text: str, width: int, expected: tuple[str, bool]) -> None:
     assert mermaid.fits(shown, width)
 
 
+@pytest.mark.parametrize("word", ["x" * 16_000, "Wörter" * 3_000, "日本語" * 2_000])
+def test_a_huge_first_word_is_cut_to_the_longest_start_that_fits(word: str) -> None:
+    # Found by the hostile suite's long run: cutting one character at a time took 3.6 s here.
+    shown, shortened = mermaid.fit_text(word)
+    assert shortened and shown.endswith(mermaid.ELLIPSIS)
+    start = shown[: -len(mermaid.ELLIPSIS)]
+    assert word.startswith(start)
+    assert mermaid.fits(shown, mermaid.TASK_WIDTH)
+    assert not mermaid.fits(word[: len(start) + 1] + mermaid.ELLIPSIS, mermaid.TASK_WIDTH)
+
+
 def test_scores_actors_and_sections() -> None:
     text = mermaid.render(load(CHECKOUT), mermaid.Options()).decode()
     lines = text.splitlines()
