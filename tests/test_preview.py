@@ -217,7 +217,7 @@ def test_the_browser_reloads_by_itself(preview: Preview, map_file: Path) -> None
     executable = require_tool("chromium", shutil.which("chromium") or shutil.which("chromium-browser"))
     from playwright.sync_api import sync_playwright
 
-    from tests.renderers.test_html_browser import CHROMIUM_ARGS
+    from tests.renderers.conftest import CHROMIUM_ARGS
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)

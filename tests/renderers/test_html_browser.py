@@ -8,7 +8,6 @@ Never ``playwright install``: the system Chromium is launched by path. Screensho
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,40 +16,14 @@ import pytest
 
 from journeyctl.loader import load_file
 from journeyctl.renderers import html
-from tests.conftest import EXAMPLES, ROOT, require_tool
+from tests.conftest import EXAMPLES, ROOT
 from tests.renderers.test_html import CANVAS, FIDELITY, XSS, example_maps
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PAGES = [CANVAS, XSS, FIDELITY, *example_maps()]
 DESKTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """One Chromium for the module: starting it costs about a second."""
-    executable = require_tool("chromium", shutil.which("chromium") or shutil.which("chromium-browser"))
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        require_tool("the playwright Python package (pip install playwright)", None)
-        raise
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture(scope="module")

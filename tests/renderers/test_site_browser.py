@@ -6,16 +6,15 @@ Screenshots of the index and the opportunity matrix go to test-output/screenshot
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from journeyctl.cli import run
-from tests.conftest import EXAMPLES, ROOT, require_tool
+from tests.conftest import EXAMPLES, ROOT
 from tests.renderers.test_html import XSS
-from tests.renderers.test_html_browser import CHROMIUM_ARGS, DESKTOP, PHONE, Visit
+from tests.renderers.test_html_browser import DESKTOP, PHONE, Visit
 from tests.renderers.test_site import CROSS_PAGES
 
 pytestmark = pytest.mark.browser
@@ -55,22 +54,6 @@ def luminance(colour: dict[str, float]) -> float:
 def contrast(first: dict[str, float], second: dict[str, float]) -> float:
     a, b = sorted((luminance(first), luminance(second)), reverse=True)
     return (a + 0.05) / (b + 0.05)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = require_tool("chromium", shutil.which("chromium") or shutil.which("chromium-browser"))
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        require_tool("the playwright Python package (pip install playwright)", None)
-        raise
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ boxes are compared, so a wrong table or a layout slip fails the test.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,10 +15,8 @@ import pytest
 
 from journeyctl.loader import load_bytes
 from journeyctl.renderers import svg
-from tests.conftest import require_tool
 from tests.renderers.rendercases import CHECKOUT, FIDELITY, HOSTILE, case_id, example_maps, load
 from tests.renderers.test_graphviz import big_map
-from tests.renderers.test_html_browser import CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 
@@ -56,20 +53,6 @@ MEASURE = """() => {
   }
   return {outside, overlaps, texts: boxes.length, width: slide.width};
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """One Chromium for the module, as in test_html_browser."""
-    executable = require_tool("chromium", shutil.which("chromium") or shutil.which("chromium-browser"))
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def slides() -> Iterator[Any]:
