@@ -1025,13 +1025,16 @@ class Baseline:
 def find_baseline(loaded: LoadedMap) -> Baseline | None:
     """The baseline of a future map, searched in the repository around it as lint does; None if none named.
 
-    The link is the baseline's page by file name, ``<baseline-id>.html``, beside this one.
+    The link is the baseline's page where a render of both maps puts it: the baseline's file
+    name with ``.html``, at its place relative to this map (batch and site renders mirror the
+    maps' folders), so a baseline in another folder or under another file name is still found.
     """
     journey = loaded.journey
     if journey.state != "future" or journey.baseline is None:
         return None
     path = Path(loaded.path)
     found: Journey | None = None
+    href: str | None = None
     if path.is_file():
         import os
 
@@ -1045,8 +1048,12 @@ def find_baseline(loaded: LoadedMap) -> Baseline | None:
                 found = load_file(Path(facts.path)).journey
             except JourneyError:
                 found = None
-    href = f"{journey.baseline}.html" if found is not None else None
-    return Baseline(journey.baseline, found, href)
+            else:
+                from urllib.parse import quote
+
+                page = Path(os.path.abspath(facts.path)).with_suffix(".html")
+                href = quote(Path(os.path.relpath(page, os.path.abspath(path.parent))).as_posix())
+    return Baseline(journey.baseline, found, href if found is not None else None)
 
 
 def _baseline_lines(
