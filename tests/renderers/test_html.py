@@ -681,3 +681,30 @@ def test_a_long_map_has_an_overview_of_runs_of_stages() -> None:
     # Each column's point is the mean of its stages' scores: (1 + 0) / 2, and 1 for stage 45 alone.
     (line,) = overview.lines
     assert [marker.emotion for marker in line.markers][:1] == ["0.5"] and line.markers[-1].emotion == "1"
+
+
+@pytest.mark.parametrize(
+    ("thought", "quoted"),
+    [
+        ('"Where do I even start?"', True),
+        ("“Is this safe?”", True),
+        ('- "Where do I start?"\n- "Why is this failing?"', True),
+        ("Where do I start?", False),
+        ('"Half" quoted, half not', False),
+        ('- "One quoted"\n- one not', False),
+        ("", False),
+    ],
+)
+def test_a_thought_in_its_own_quotes_gets_no_second_pair(thought: str, quoted: bool) -> None:
+    # Found on a public journey-map template (tests/realworld): the canvas drew “- "Where do I…"”.
+    assert html.in_own_quotes(thought) is quoted
+
+
+def test_map_text_keeps_its_line_breaks_and_loses_trailing_ones() -> None:
+    # A numbered list of actions in one cell (a spreadsheet's habit) reads as a list, not a paragraph.
+    text = CANVAS.read_text(encoding="utf-8").replace(
+        "action: Sees error E21 on the display", 'action: "1. First\\n2. Second\\n"', 1
+    )
+    page = html.render_journey(load_bytes(text.encode(), "t.yaml").journey)
+    assert ">1. First\n2. Second</span>" in page
+    assert ".action, .thinking, .feeling-text { white-space: pre-line; }" in page

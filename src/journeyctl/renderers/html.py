@@ -1514,7 +1514,7 @@ def environment() -> jinja2.Environment:
 
     from journeyctl.templating import bytecode_cache
 
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         bytecode_cache=bytecode_cache(),
         autoescape=True,
@@ -1522,6 +1522,24 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+    )
+    env.filters["in_own_quotes"] = in_own_quotes
+    return env
+
+
+_OPENING_QUOTES = "\"'“‘„«"
+_CLOSING_QUOTES = "\"'”’“»"
+
+
+def in_own_quotes(text: str) -> bool:
+    """Whether every line of ``text`` (a list marker aside) is already in quotation marks.
+
+    The canvas puts a thought in quotes; one its author quoted (``"Where do I start?"``,
+    or a list of quoted thoughts) keeps its own and gets no second pair.
+    """
+    lines = [line.strip().lstrip("-*• ").strip() for line in text.splitlines() if line.strip()]
+    return bool(lines) and all(
+        len(line) >= 2 and line[0] in _OPENING_QUOTES and line[-1] in _CLOSING_QUOTES for line in lines
     )
 
 
