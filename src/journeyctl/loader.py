@@ -941,6 +941,13 @@ def translate_validation_error(
     for shown, (location, _, error) in enumerate(located):
         quoted = isinstance(error.get("input"), str) and source.is_quoted(tuple(error["loc"]))
         message, hint = describe_error(error, root, suggest=shown < MAX_ERRORS_PER_FILE, quoted=quoted)
+        if error["type"] == "extra_forbidden":
+            before = source.split_off_by_comma(tuple(error["loc"]))
+            if before is not None:
+                hint = (
+                    f"the comma before it ended '{before}' inside {{ }}: if it belongs to that value, "
+                    f'put the whole value in quotes ({before}: "..., {error["loc"][-1]}")'
+                )
         errors.append(SchemaError(message, location, key_path=key_path(_error_loc(error)), hint=hint))
     return errors
 

@@ -234,6 +234,32 @@ class SourceMap:
         node = self.node(keys)
         return isinstance(node, _yaml().ScalarNode) and node.style in ("'", '"')
 
+    def split_off_by_comma(self, keys: tuple[str | int, ...] | list[str | int]) -> str | None:
+        """The key before ``keys`` when ``keys`` names a key that a comma split off its value.
+
+        In ``{ name: Guidebooks, forums and friends, kind: other }`` the comma ends the name,
+        and ``forums and friends`` becomes a key of its own with no value: this returns
+        ``name`` for it. None for any other key.
+        """
+        if not keys:
+            return None
+        parent = self.node(keys[:-1])
+        yaml = _yaml()
+        if not isinstance(parent, yaml.MappingNode) or not parent.flow_style:
+            return None
+        previous = None
+        for key_node, value_node in parent.value:
+            if getattr(key_node, "value", None) == keys[-1]:
+                empty = (
+                    isinstance(value_node, yaml.ScalarNode)
+                    and value_node.value == ""
+                    and not value_node.style
+                    and value_node.start_mark.index == value_node.end_mark.index
+                )
+                return previous if empty else None
+            previous = getattr(key_node, "value", None) if isinstance(key_node, yaml.ScalarNode) else None
+        return None
+
     def is_flow_list(self, keys: tuple[str | int, ...] | list[str | int]) -> bool:
         """Whether the value at ``keys`` is a list written in brackets (``[a, b]``)."""
         node = self.node(keys)
