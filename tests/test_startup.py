@@ -1,8 +1,9 @@
 """What start-up shortcuts must not change: parsing, help, conversion, exit codes, output.
 
 ``cli.click_command`` builds only the command a run names, ``cliparams`` converts
-plain option values without pydantic, ``entry`` skips pydantic's plugin scan and
-the interpreter's teardown. Each is checked against the slow path it replaces.
+plain option values without pydantic, ``quickparse`` runs a plain ``lint`` or
+``validate`` without typer, ``entry`` skips pydantic's plugin scan and the
+interpreter's teardown. Each is checked against the slow path it replaces.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from typer._click.exceptions import BadParameter
 from typer._coercion import build_runtime_param
 from typer.main import get_command
 
-from journeyctl.cli import app, click_command
+from journeyctl import commands, quickparse
+from journeyctl.cli import app, click_command, run
 from journeyctl.cliparams import PlainParam, handles, install
 
 COMMANDS = sorted(get_command(app).commands)  # type: ignore[attr-defined]
@@ -220,3 +222,167 @@ def test_version_imports_nothing_but_the_package() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "['__future__', 'journeyctl', 'journeyctl.entry']"
+
+
+# --- quickparse: lint and validate without typer ----------------------------------------------
+
+
+def _reading(param: Any) -> str:
+    """How quickparse must read a click option's value, from what typer declared."""
+    if param.is_flag:
+        return quickparse.FLAG
+    if param.multiple:
+        return quickparse.TEXTS
+    if param.type_descriptor.annotation is int:
+        return quickparse.POSITIVE if param.type_descriptor.parameter_info.min == 1 else quickparse.NUMBER
+    assert param.type_descriptor.annotation is str, param.name  # a type quickparse would not know
+    return quickparse.TEXT
+
+
+@pytest.mark.parametrize("name", sorted(quickparse.OPTIONS))
+def test_quickparse_knows_the_options_typer_declares(name: str) -> None:
+    params = get_command(app).commands[name].params  # type: ignore[attr-defined]
+    options = {
+        spelling: (param.name, _reading(param))
+        for param in params
+        if param.param_type_name == "option"
+        for spelling in (*param.opts, *param.secondary_opts)
+    }
+    assert quickparse.OPTIONS[name] == options
+    assert quickparse.DEFAULTS[name] == {param.name: param.default for param in params}
+    arguments = [param for param in params if param.param_type_name == "argument"]
+    assert [(p.name, p.nargs) for p in arguments] == [("paths", -1)]
+    # What quickparse does not do: environment variables, callbacks (but --debug's), eager options.
+    for param in params:
+        assert not param.envvar and not param.is_eager, param.name
+        assert param.callback is None or param.name == "debug", param.name
+        if param.param_type_name == "option" and param.type_descriptor.annotation is int:
+            assert param.type_descriptor.parameter_info.max is None, param.name
+
+
+#: Command lines quickparse reads; each must give the command the values typer gives it.
+QUICK = [
+    ["lint"],
+    ["lint", "a.yaml"],
+    ["lint", "-", "--stdin-filename", "maps/a.yaml"],
+    ["lint", "--stdin-filename=maps/a.yaml"],
+    ["lint", "a.yaml", "-f", "json", "b/", "--format", "sarif", "-q", "--quiet"],
+    ["lint", "--select", "JM1,JM2", "--select", "stale-map", "--ignore=JM3", "--extend-select", "ALL"],
+    ["lint", "--exclude", "*.yml", "--force-exclude", "--skip-non-maps", "--no-ignore", "x"],
+    ["lint", "-j", "2", "--jobs=007", "--max-file-size", "0", "--max-file-size=100", "a"],
+    ["lint", "-o", "-", "--output", "r.json", "--output-file", "old.json", "--statistics"],
+    ["lint", "--config", "c.toml", "--isolated", "--preset", "strict", "--fail-on", "never"],
+    ["lint", "--color", "always", "--no-cache", "--cache-dir", "", "--debug", "a.yaml"],
+    ["lint", "--color=bogus", "--fail-on", "sometimes", "--format", "nonsense", ""],
+    ["validate", "a.yaml", "b", "-"],
+    ["validate", "-q", "--jobs", "1", "--no-ignore", "--max-file-size", "5", "--debug"],
+    ["validate", "--stdin-filename", "-", "-"],
+    ["validate"],
+]
+
+#: Command lines typer must read: its help, its errors, or forms it reads in its own way.
+TYPERS = [
+    ["lint", "--help"],
+    ["lint", "-h"],
+    ["lint", "--bogus"],
+    ["lint", "--selec", "JM1"],
+    ["lint", "-j", "0"],
+    ["lint", "-j", "x"],
+    ["lint", "-j", "+2"],
+    ["lint", "--jobs", "١"],
+    ["lint", "-j2"],
+    ["lint", "-qj", "2"],
+    ["lint", "--max-file-size", "-1"],
+    ["lint", "--config", "--isolated"],
+    ["lint", "--config"],
+    ["lint", "--quiet=yes"],
+    ["lint", "-f=json"],
+    ["lint", "--", "-a.yaml"],
+    ["--debug", "lint", "a.yaml"],
+    ["validate", "--format", "json", "a.yaml"],
+    ["diff", "a.yaml", "b.yaml"],
+    ["render", "-f", "md", "a.yaml"],
+    [],
+]
+
+
+def _values_given(args: list[str], way: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """The values a way of running ``args`` gives the command's body (which records them)."""
+    seen: dict[str, Any] = {}
+
+    def record(**values: Any) -> int:
+        seen.update(values, debug=commands.STATE["debug"])
+        return 0
+
+    monkeypatch.setattr(commands, args[0], record)
+    assert way(args) == 0
+    return seen
+
+
+@pytest.mark.parametrize("args", QUICK, ids=" ".join)
+def test_quickparse_gives_the_command_what_typer_gives_it(
+    args: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert quickparse.parse(args) is not None
+    quick = _values_given(args, quickparse.run, monkeypatch)
+    assert quick == _values_given(args, run, monkeypatch)
+    assert quick["debug"] == ("--debug" in args)
+
+
+@pytest.mark.parametrize("args", TYPERS, ids=" ".join)
+def test_quickparse_leaves_to_typer_what_typer_must_read(args: list[str]) -> None:
+    assert quickparse.parse(args) is None
+    assert quickparse.run(args) is None
+
+
+def test_quickparse_leaves_completion_to_typer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(quickparse._COMPLETE_VAR, "bash_complete")
+    assert quickparse.parse(["lint", "a.yaml"]) is None
+    from journeyctl.completion import COMPLETE_VAR
+
+    assert quickparse._COMPLETE_VAR == COMPLETE_VAR
+
+
+def test_a_plain_lint_imports_no_typer(tmp_path: Any) -> None:
+    journey = tmp_path / "a.yaml"
+    journey.write_text("journeyctl: 1\nid: a\ntitle: A\nstages:\n  - id: s\n    name: S\n")
+    result = _python(
+        f"""
+        import sys
+        from journeyctl.entry import main
+        path = {str(journey)!r}
+        codes = main(["lint", "--no-cache", "-q", path]), main(["validate", "-q", path])
+        print(codes, sorted(name for name in sys.modules if name.split(".")[0] in ("typer", "click", "rich")))
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "(1, 0) []"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["lint", "--no-cache", "{map}"],
+        ["lint", "--no-cache", "-f", "json", "{map}", "{bad}"],
+        ["validate", "{map}", "{bad}"],
+        ["validate", "{missing}"],
+        ["lint", "--no-cache", "--config", "{missing}", "{map}"],
+    ],
+    ids=" ".join,
+)
+def test_quick_and_typer_runs_print_the_same(args: list[str], tmp_path: Any, capfd: Any) -> None:
+    from pathlib import Path
+
+    examples = Path(__file__).parent.parent / "examples"
+    good = next(examples.glob("*.yaml"))
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("journeyctl: 1\nid: Bad Id\ntitle: 3\nstages: {}\n")
+    names = {"map": str(good), "bad": str(bad), "missing": str(tmp_path / "none.yaml")}
+    filled = [arg.format(**names) for arg in args]
+    outcomes = []
+    for way in (quickparse.run, run):
+        code = way(filled)
+        out, err = capfd.readouterr()
+        outcomes.append((code, out, err))
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][0] in (0, 1, 2)

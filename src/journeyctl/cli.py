@@ -3,28 +3,31 @@
 Each command parses its options, calls library functions, prints, and returns
 an exit code. Exit codes: 0 clean, 1 findings (invalid maps, lint findings,
 regressions), 2 usage or input errors, 3 an internal error (a bug: please
-report it; ``--debug`` shows the traceback).
+report it; ``--debug`` shows the traceback). The bodies of ``validate`` and
+``lint`` are in commands.py, which entry.py also calls without typer for a
+plain command line (quickparse.py).
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from journeyctl import __version__
+from journeyctl import __version__, commands
 from journeyctl import completion as complete
 from journeyctl.clihelp import Command
-from journeyctl.errors import JourneyError, PluginFailure, UsageError
+from journeyctl.commands import (
+    EXIT_OK,
+    EXIT_USAGE,
+    max_file_size_option,
+    output_option,
+    required_paths,
+)
+from journeyctl.errors import UsageError
 from journeyctl.output import print_error
-
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_USAGE = 2
-EXIT_INTERNAL = 3
 
 app = typer.Typer(
     name="journeyctl",
@@ -35,8 +38,6 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-_state: dict[str, Any] = {"debug": False}
 
 
 def _version(value: bool) -> None:
@@ -55,33 +56,12 @@ def main(
 ) -> None:
     """Customer journey maps as code."""
     if debug:
-        _state["debug"] = True
-
-
-def max_file_size_option(value: int | None) -> int | None:
-    """The file-size cap: the option, else JOURNEYCTL_MAX_FILE_SIZE, else the default."""
-    from journeyctl.loader import max_file_size_from_env
-
-    if value is None:
-        return max_file_size_from_env()
-    if value < 0:
-        raise UsageError("--max-file-size must be 0 (no limit) or a positive number of bytes")
-    return value or None
+        commands.STATE["debug"] = True
 
 
 def _debug_option(value: bool) -> None:
     if value:
-        _state["debug"] = True
-
-
-def output_option(output: str | None, output_file: str | None) -> str | None:
-    """``-o/--output``, or its old spelling ``--output-file`` (hidden, deprecated, still working)."""
-    if output_file is None:
-        return output
-    if output is not None:
-        raise UsageError("-o/--output and --output-file are the same option; give it once")
-    sys.stderr.write("warning: --output-file is deprecated; use -o/--output (same meaning)\n")
-    return output_file
+        commands.STATE["debug"] = True
 
 
 #: ``--debug`` after the command too (``journeyctl lint --debug``), as before it.
@@ -150,13 +130,6 @@ NoIgnore = Annotated[
 ]
 
 
-def required_paths(paths: list[str] | None, stdin_filename: str | None, verb: str) -> list[str]:
-    """The paths of a command that needs some: ``--stdin-filename`` alone stands for ``-``."""
-    if not paths and stdin_filename is None:
-        raise UsageError(f"give journey map files or directories to {verb} ('-' reads a map from stdin)")
-    return list(paths or [])
-
-
 @app.command(cls=Command)
 def validate(
     paths: Paths = None,
@@ -171,38 +144,16 @@ def validate(
 
     Exit 0 when every file is valid, 1 when any is invalid, 2 on a usage error.
     """
-    from journeyctl.validate import validate_paths
-
-    size = max_file_size_option(max_file_size)
-    paths = required_paths(paths, stdin_filename, "validate")
-    checked = invalid = errors = 0
-    results = validate_paths(
-        paths, max_size=size, jobs=jobs, stdin_filename=stdin_filename, respect_gitignore=not no_ignore
-    )
-    for result in results:
-        if result.skipped:
-            continue
-        checked += 1
-        if result.errors:
-            invalid += 1
-            errors += len(result.errors)
-            for error in result.errors:
-                print_error(error)
-    if checked == 0:
-        raise UsageError(
-            "no journey map files found in "
-            + ", ".join(paths)
-            + " (a map is a .yaml/.yml file with a top-level 'journeyctl: 1')"
+    raise typer.Exit(
+        commands.validate(
+            paths=paths,
+            stdin_filename=stdin_filename,
+            no_ignore=no_ignore,
+            max_file_size=max_file_size,
+            jobs=jobs,
+            quiet=quiet,
         )
-    if not quiet:
-        noun = "file" if checked == 1 else "files"
-        if invalid:
-            sys.stderr.write(
-                f"Found {errors} error{'s' if errors != 1 else ''} in {invalid} of {checked} {noun}.\n"
-            )
-        else:
-            sys.stderr.write(f"All {checked} {noun} valid.\n" if checked > 1 else "1 file valid.\n")
-    raise typer.Exit(EXIT_FINDINGS if invalid else EXIT_OK)
+    )
 
 
 @app.command(cls=Command)
@@ -431,33 +382,33 @@ def lint(
     Exit 0 when no finding is at or above --fail-on, 1 when one is, 2 on a usage
     or configuration error. `journeyctl rules` lists the rules.
     """
-    from journeyctl.lint.command import LintOptions, run_lint, split_codes
-
-    options = LintOptions(
-        paths=list(paths or ([] if stdin_filename is not None else ["."])),
-        config=config,
-        isolated=isolated,
-        preset=preset,
-        select=split_codes(select) if select is not None else None,
-        extend_select=split_codes(extend_select),
-        ignore=split_codes(ignore),
-        exclude=list(exclude or []),
-        fail_on=fail_on,
-        format=output_format,
-        output_file=output_option(output, output_file),
-        statistics=statistics,
-        color=color,
-        jobs=jobs,
-        max_size=max_file_size_option(max_file_size),
-        force_exclude=force_exclude,
-        skip_non_maps=skip_non_maps,
-        quiet=quiet,
-        stdin_filename=stdin_filename,
-        no_ignore=no_ignore,
-        cache=not no_cache,
-        cache_dir=cache_dir,
+    raise typer.Exit(
+        commands.lint(
+            paths=paths,
+            config=config,
+            isolated=isolated,
+            preset=preset,
+            select=select,
+            extend_select=extend_select,
+            ignore=ignore,
+            exclude=exclude,
+            output_format=output_format,
+            output=output,
+            output_file=output_file,
+            statistics=statistics,
+            fail_on=fail_on,
+            color=color,
+            jobs=jobs,
+            max_file_size=max_file_size,
+            force_exclude=force_exclude,
+            skip_non_maps=skip_non_maps,
+            quiet=quiet,
+            stdin_filename=stdin_filename,
+            no_ignore=no_ignore,
+            no_cache=no_cache,
+            cache_dir=cache_dir,
+        )
     )
-    raise typer.Exit(run_lint(options))
 
 
 @app.command(cls=Command)
@@ -890,53 +841,14 @@ def click_command(args: list[str]) -> Any:
 
 def run(args: list[str]) -> int:
     """Run the CLI with ``args``; returns the exit code instead of exiting."""
-    from journeyctl.output import flush_stdout, stream_write_error
-
-    _state["debug"] = False
+    commands.STATE["debug"] = False
     complete.prepare()
+    return commands.guarded(lambda: _main(args))
+
+
+def _main(args: list[str]) -> int:
     try:
-        try:
-            click_command(args).main(args=args, prog_name="journeyctl", standalone_mode=True)
-            code = EXIT_OK
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (EXIT_OK if exc.code is None else EXIT_USAGE)
-        # A report still buffered for stdout is part of the command: its failure (> /dev/full) is too.
-        flush_stdout()
-        return code
-    except JourneyError as error:
-        print_error(error)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
-        return 130
-    except BrokenPipeError:
-        # The reader went away (``journeyctl ... | head``): not an error.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_OK
-    except PluginFailure as exc:
-        if _state["debug"]:
-            import traceback
-
-            traceback.print_exc()
-        name = exc.plugin.split(" ")[0]
-        sys.stderr.write(
-            f"journeyctl: {exc.message}\n"
-            f"This is a bug in the plugin {name}, not in journeyctl: please report it to the plugin's "
-            f"authors (--debug shows the traceback). Meanwhile --ignore {exc.code} skips the rule.\n"
-        )
-        return EXIT_INTERNAL
-    except Exception as exc:  # an unexpected exception is a bug, not a user's mistake
-        written = stream_write_error(exc) if isinstance(exc, OSError) else None
-        if written is not None:  # stdout of a command that does not guard its own writes
-            print_error(written)
-            return EXIT_USAGE
-        if _state["debug"]:
-            import traceback
-
-            traceback.print_exc()
-        sys.stderr.write(
-            f"journeyctl: internal error: {type(exc).__name__}: {exc}\n"
-            "This is a bug in journeyctl; rerun with --debug for the traceback and please report it.\n"
-        )
-        return EXIT_INTERNAL
+        click_command(args).main(args=args, prog_name="journeyctl", standalone_mode=True)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (EXIT_OK if exc.code is None else EXIT_USAGE)
+    return EXIT_OK

@@ -1,7 +1,8 @@
 """The ``journeyctl`` console script, and what it does before and after the CLI runs.
 
 ``journeyctl --version`` answers from here without importing typer, pydantic or
-anything else heavy, so that it costs little more than starting Python. Every
+anything else heavy, so that it costs little more than starting Python; a plain
+``lint`` or ``validate`` command line runs without typer (quickparse.py). Every
 other command gets pydantic's plugin scan switched off before pydantic is
 imported, and the console script leaves without tearing the interpreter down.
 """
@@ -30,6 +31,11 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(f"journeyctl {__version__}\n")
         return 0
     skip_pydantic_plugin_scan()
+    from journeyctl import quickparse
+
+    code = quickparse.run(args)
+    if code is not None:  # a plain `lint` or `validate`, run without typer
+        return code
     from journeyctl.cli import run
 
     return run(args)
