@@ -8,6 +8,7 @@ is deterministic: no timestamps, a stable order.
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import math
 import re
@@ -25,6 +26,7 @@ from journeyctl.diff.compare import (
 from journeyctl.display import one_line, replace_surrogates, show_path
 
 if TYPE_CHECKING:
+    import jinja2
     from rich.console import Console
     from rich.text import Text
 
@@ -218,8 +220,9 @@ def _map_sort_key(map_diff: MapDiff) -> tuple[int, str]:
     return (-map_diff.counts()[REGRESSION], map_diff.path)
 
 
-def render_markdown(report: DiffReport) -> str:
-    """A pull-request comment: a summary table, then each map's changes, regressions first."""
+@functools.cache
+def markdown_environment() -> jinja2.Environment:
+    """The jinja2 environment of the pull-request comment (built once: an environment is full of cycles)."""
     import jinja2
 
     from journeyctl.templating import bytecode_cache
@@ -237,7 +240,13 @@ def render_markdown(report: DiffReport) -> str:
     environment.filters["code"] = md_code
     environment.filters["cell_code"] = md_cell_code
     environment.filters["emotion"] = format_emotion
-    template = environment.get_template("diff.md.j2")
+    environment.globals["entity_word"] = lambda change: _ENTITY_WORDS.get(change.entity, change.entity)
+    return environment
+
+
+def render_markdown(report: DiffReport) -> str:
+    """A pull-request comment: a summary table, then each map's changes, regressions first."""
+    template = markdown_environment().get_template("diff.md.j2")
     changed = sorted((m for m in report.maps if m.changes), key=_map_sort_key)
     maps = []
     for map_diff in changed:
@@ -262,7 +271,6 @@ def render_markdown(report: DiffReport) -> str:
         maps=maps,
         totals=report.counts(),
         describe=describe,
-        entity_word=lambda change: _ENTITY_WORDS.get(change.entity, change.entity),
         delta=_delta,
         unchanged=len(report.maps) - len(changed),
     )

@@ -1512,6 +1512,7 @@ def environment() -> jinja2.Environment:
     """The jinja2 environment for the HTML and site templates: autoescape always on."""
     import jinja2
 
+    from journeyctl.renderers.common import OWNERSHIP_WORDS
     from journeyctl.templating import bytecode_cache
 
     env = jinja2.Environment(
@@ -1524,6 +1525,19 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["in_own_quotes"] = in_own_quotes
+    # What every page's templates use besides the map, as globals rather than render variables:
+    # the canvas macro is imported without the page's context, so that it does not close over
+    # it (a macro imported "with context" and its context are a reference cycle holding the
+    # whole map's views: garbage only the cyclic collector frees, 0.19 s of a 2,000-stage page).
+    env.globals.update(
+        curve_height=CURVE_HEIGHT,
+        overview_height=OVERVIEW_HEIGHT,
+        unscored_y=unscored_y(),
+        ownership=OWNERSHIP_WORDS,
+        shapes=LINE_SHAPES,
+        line_svg=line_svg,
+        line_key=line_key,
+    )
     return env
 
 
@@ -1550,22 +1564,9 @@ def render_journey(journey: Journey, options: Options | None = None, baseline: B
         from journeyctl.renderers.common import select_stages
 
         journey = journey.model_copy(update={"stages": select_stages(journey, options.stages)})
-    from journeyctl.renderers.common import OWNERSHIP_WORDS
-
     canvas = build_canvas(journey, options, baseline)
     template = environment().get_template("html.html.j2")
-    return template.render(
-        canvas=canvas,
-        journey=journey,
-        lanes=canvas.lanes,
-        curve_height=CURVE_HEIGHT,
-        overview_height=OVERVIEW_HEIGHT,
-        unscored_y=unscored_y(),
-        ownership=OWNERSHIP_WORDS,
-        shapes=LINE_SHAPES,
-        line_svg=line_svg,
-        line_key=line_key,
-    )
+    return template.render(canvas=canvas, journey=journey, lanes=canvas.lanes)
 
 
 def render(loaded: LoadedMap, options: Options) -> bytes:

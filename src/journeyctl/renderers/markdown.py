@@ -154,6 +154,7 @@ def environment() -> jinja2.Environment:
     env.filters["metric_value"] = _metric_value
     env.filters["metric_target"] = _metric_target
     env.filters["metric_status"] = _metric_status
+    env.globals["md"] = Markdown  # a global, for the macros imported without the page's context too
     return env
 
 
@@ -406,7 +407,6 @@ def render_markdown(loaded: LoadedMap, options: Options) -> str:
         "h1": Markdown("#" * level),
         "h2": Markdown("#" * (level + 1)),
         "h3": Markdown("#" * (level + 2)),
-        "md": Markdown,
     }
     return environment().get_template("markdown.md.j2").render(context)
 
