@@ -110,6 +110,28 @@ def test_fail_on_without_regressions(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert run(["diff", "old.yaml", "old.yaml", "-o", "r.txt", "--fail-on", "any"]) == 0
 
 
+def test_piped_text_keeps_each_change_on_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NO_COLOR", "1")
+    base = OLD.read_text(encoding="utf-8")
+    long_title = "A " + "very " * 300 + "long title"  # wider than any terminal, and than 1,000 columns
+    Path("old.yaml").write_text(base, encoding="utf-8")
+    Path("new.yaml").write_text(
+        re.sub(r"(?m)^title: .*$", f"title: {long_title}", base, count=1), encoding="utf-8"
+    )
+    assert run(["diff", "old.yaml", "new.yaml", "--fail-on", "never"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line[:30] for line in lines] == [
+        "old.yaml -> new.yaml  'A very ",
+        "└── journey",
+        "    └── • journey: title: 'Sho",
+        "1 map changed (old.yaml -> new",
+    ]
+    assert len(lines[2]) > 1000 and lines[2].endswith("long title'")
+
+
 def test_output_file_is_plain_text(
     pair: tuple[str, str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
