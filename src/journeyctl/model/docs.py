@@ -188,9 +188,11 @@ def _requirement(field: Any) -> str:
 
     if field.is_required():
         return "**required**"
-    if field.default_factory is list:
+    from journeyctl.model.journey import empty_dict, empty_list
+
+    if field.default_factory in (list, empty_list):
         return "optional, default `[]`"
-    if field.default_factory is dict:
+    if field.default_factory in (dict, empty_dict):
         return "optional, default `{}`"
     if field.default is None or field.default is PydanticUndefined:
         return "optional"
