@@ -4,13 +4,17 @@ Field descriptions here are the format's documentation: they become the JSON
 Schema in ``schemas/journey.schema.json`` (what editors show on hover) and the
 reference in ``docs/format.md``. YAML keys are kebab-case (``pain-points``,
 ``moment-of-truth``); unknown keys are errors.
-"""
 
-from __future__ import annotations
+Unlike journeyctl's other modules, this one does not postpone its annotations
+(``from __future__ import annotations``): pydantic would then compile and
+evaluate each of the ~150 annotation strings when it builds the models, 12 M
+instructions of every start-up that reads a map. Annotations here name only
+what is defined above them (``Self`` where a validator returns its model).
+"""
 
 import datetime
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -316,7 +320,7 @@ class Step(Entity):
     )
 
     @model_validator(mode="after")
-    def _consistent(self) -> Step:
+    def _consistent(self) -> Self:
         # Most steps name at most one persona and stay on the main line: nothing to check.
         plain = not self.personas and not self.emotions and self.kind == "main"
         if plain and self.branches_from is None and self.condition is None and self.rejoins is None:
@@ -475,7 +479,7 @@ class Metric(Entity):
     )
 
     @model_validator(mode="after")
-    def _one_place(self) -> Metric:
+    def _one_place(self) -> Self:
         if self.step is not None and self.touchpoint is not None:
             raise _conflict(
                 "touchpoint",
@@ -537,7 +541,7 @@ class FunnelEntry(Entity):
     )
 
     @model_validator(mode="after")
-    def _complete(self) -> FunnelEntry:
+    def _complete(self) -> Self:
         if (self.stage is None) == (self.step is None):
             key = "step" if self.stage is not None else "stage"
             raise _conflict(
