@@ -251,7 +251,7 @@ def test_quickparse_knows_the_options_typer_declares(name: str) -> None:
     assert quickparse.OPTIONS[name] == options
     assert quickparse.DEFAULTS[name] == {param.name: param.default for param in params}
     arguments = [param for param in params if param.param_type_name == "argument"]
-    assert [(p.name, p.nargs) for p in arguments] == [("paths", -1)]
+    assert [(p.name, p.nargs) for p in arguments] == [(quickparse.ARGUMENTS[name], -1)]
     # What quickparse does not do: environment variables, callbacks (but --debug's), eager options.
     for param in params:
         assert not param.envvar and not param.is_eager, param.name
@@ -278,6 +278,12 @@ QUICK = [
     ["validate", "-q", "--jobs", "1", "--no-ignore", "--max-file-size", "5", "--debug"],
     ["validate", "--stdin-filename", "-", "-"],
     ["validate"],
+    ["diff"],
+    ["diff", "a.yaml", "b.yaml"],
+    ["diff", "HEAD~1", "-f", "json", "--fail-on=any", "-o", "r.json", "maps/"],
+    ["diff", "--format", "md", "--output-file", "r.md", "--color", "never", "main...HEAD"],
+    ["diff", "--git-driver", "a.yaml", "/tmp/x", "abc", "100644", "a.yaml", "def", "100644"],
+    ["diff", "a", "b", "--max-file-size=0", "--debug"],
 ]
 
 #: Command lines typer must read: its help, its errors, or forms it reads in its own way.
@@ -300,7 +306,11 @@ TYPERS = [
     ["lint", "--", "-a.yaml"],
     ["--debug", "lint", "a.yaml"],
     ["validate", "--format", "json", "a.yaml"],
-    ["diff", "a.yaml", "b.yaml"],
+    ["diff", "a.yaml", "--", "-b.yaml"],
+    ["diff", "--", "a.yaml", "b.yaml"],
+    ["diff", "--fail-on"],
+    ["diff", "-h"],
+    ["diff", "--git-driver=yes", "a", "b"],
     ["render", "-f", "md", "a.yaml"],
     [],
 ]
@@ -367,6 +377,10 @@ def test_a_plain_lint_imports_no_typer(tmp_path: Any) -> None:
         ["validate", "{map}", "{bad}"],
         ["validate", "{missing}"],
         ["lint", "--no-cache", "--config", "{missing}", "{map}"],
+        ["diff", "{map}", "{other}", "--fail-on", "never"],
+        ["diff", "{map}", "{other}", "-f", "json"],
+        ["diff", "{map}", "{bad}"],
+        ["diff", "{map}"],
     ],
     ids=" ".join,
 )
@@ -377,7 +391,8 @@ def test_quick_and_typer_runs_print_the_same(args: list[str], tmp_path: Any, cap
     good = next(examples.glob("*.yaml"))
     bad = tmp_path / "bad.yaml"
     bad.write_text("journeyctl: 1\nid: Bad Id\ntitle: 3\nstages: {}\n")
-    names = {"map": str(good), "bad": str(bad), "missing": str(tmp_path / "none.yaml")}
+    other = examples / "broadband-home-move-future.yaml"
+    names = {"map": str(good), "other": str(other), "bad": str(bad), "missing": str(tmp_path / "none.yaml")}
     filled = [arg.format(**names) for arg in args]
     outcomes = []
     for way in (quickparse.run, run):

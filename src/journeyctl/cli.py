@@ -10,7 +10,6 @@ plain command line (quickparse.py).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,11 +22,9 @@ from journeyctl.commands import (
     EXIT_OK,
     EXIT_USAGE,
     max_file_size_option,
-    output_option,
     required_paths,
 )
 from journeyctl.errors import UsageError
-from journeyctl.output import print_error
 
 app = typer.Typer(
     name="journeyctl",
@@ -233,38 +230,20 @@ def diff(
     neutral. Exit 0 when nothing --fail-on counts changed, 1 when it did, 2 for
     usage errors (unknown revision, missing file, a map that does not load).
     """
-    from journeyctl.diff.command import run_diff
-    from journeyctl.diff.sources import DiffInputsInvalid
-    from journeyctl.terminal import make_console
-
     raw: list[str] = ctx.meta.get("journeyctl.diff.raw_args", [])
-    forced_paths = len(raw) - raw.index("--") - 1 if "--" in raw else 0
-    target = output_option(output, output_file)
-    # Pipes, files and git's pager get one change per line, never wrapped or cut, however long
-    # (and with soft wrap rich measures no line for wrapping: 40% of the text report's time);
-    # a terminal wraps at its width.
-    piped = not sys.stdout.isatty()
-    console = make_console(color, emoji=False, soft_wrap=piped)
-    if piped:
-        console.width = 1_000_000
-    try:
-        code = run_diff(
-            arguments or [],
-            forced_paths=forced_paths,
+    raise typer.Exit(
+        commands.diff(
+            arguments=arguments,
+            forced_paths=len(raw) - raw.index("--") - 1 if "--" in raw else 0,
             output_format=output_format,
             fail_on=fail_on,
-            output_file=None if target in (None, "-") else Path(target),
+            output=output,
+            output_file=output_file,
+            color=color,
             git_driver=git_driver,
-            max_size=max_file_size_option(max_file_size),
-            console=console,
+            max_file_size=max_file_size,
         )
-    except DiffInputsInvalid as exc:
-        for failure in exc.failures:
-            for error in failure.errors:
-                print_error(error)
-        sys.stderr.write(f"journeyctl diff: {exc.message}\n")
-        raise typer.Exit(EXIT_USAGE) from None
-    raise typer.Exit(code)
+    )
 
 
 @app.command(cls=Command)

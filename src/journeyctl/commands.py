@@ -1,9 +1,10 @@
-"""What ``journeyctl validate`` and ``journeyctl lint`` do, as plain functions of their parameters.
+"""What ``journeyctl validate``, ``lint`` and ``diff`` do, as plain functions of their parameters.
 
-cli.py declares both commands for typer (options, help, completion, errors)
+cli.py declares these commands for typer (options, help, completion, errors)
 and calls these with the values typer parsed; entry.py calls them directly
 when quickparse.py has read a plain command line, so that a pre-commit or
-editor run of one map does not import typer (a third of a cached lint).
+editor run of one map, or git running the diff driver, does not import typer
+(a third of a cached lint).
 Either way the same function runs with the same values (tests/test_startup.py
 checks both). This module imports nothing heavy: the library is imported by
 each function when it runs.
@@ -158,6 +159,55 @@ def lint(
         cache_dir=cache_dir,
     )
     return run_lint(options)
+
+
+def diff(
+    *,
+    arguments: list[str] | None,
+    forced_paths: int,
+    output_format: str,
+    fail_on: str,
+    output: str | None,
+    output_file: str | None,
+    color: str,
+    git_driver: bool,
+    max_file_size: int | None,
+) -> int:
+    """``journeyctl diff``: the report on stdout or a file; the exit code.
+
+    ``forced_paths`` counts the arguments after ``--``, which are paths whatever they look like.
+    """
+    from pathlib import Path
+
+    from journeyctl.diff.command import run_diff
+    from journeyctl.diff.sources import DiffInputsInvalid
+    from journeyctl.terminal import make_console
+
+    target = output_option(output, output_file)
+    # Pipes, files and git's pager get one change per line, never wrapped or cut, however long
+    # (and with soft wrap rich measures no line for wrapping: 40% of the text report's time);
+    # a terminal wraps at its width.
+    piped = not sys.stdout.isatty()
+    console = make_console(color, emoji=False, soft_wrap=piped)
+    if piped:
+        console.width = 1_000_000
+    try:
+        return run_diff(
+            arguments or [],
+            forced_paths=forced_paths,
+            output_format=output_format,
+            fail_on=fail_on,
+            output_file=None if target in (None, "-") else Path(target),
+            git_driver=git_driver,
+            max_size=max_file_size_option(max_file_size),
+            console=console,
+        )
+    except DiffInputsInvalid as exc:
+        for failure in exc.failures:
+            for error in failure.errors:
+                print_error(error)
+        sys.stderr.write(f"journeyctl diff: {exc.message}\n")
+        return EXIT_USAGE
 
 
 def guarded(call: Callable[[], int]) -> int:

@@ -1,14 +1,16 @@
-"""A plain command line of ``lint`` or ``validate``, parsed and run without typer.
+"""A plain command line of ``lint``, ``validate`` or ``diff``, parsed and run without typer.
 
 Importing typer and building the command costs ~25 ms, a third of a cached
-lint of one map and a sixth of an uncached one, which is what pre-commit and
-an editor's save pay on every run. For the two commands such tools run, a
+lint of one map and a sixth of an uncached one, which is what pre-commit, an
+editor's save and git's diff driver pay on every run. For the commands such
+tools run, a
 command line made only of forms that click reads in one way — paths, ``-``,
 ``--name value``, ``--name=value``, ``-x value``, flags — is read here and the
 command's body (commands.py) runs with exactly the values typer would give it.
 Anything else returns None and typer parses the line as always: ``--help``,
 an unknown or misspelt option, a missing value, a value typer must check or
-word the error for (``-j 0``, ``-j x``, a value starting with ``-``), ``--``,
+word the error for (``-j 0``, ``-j x``, a value starting with ``-``), ``--``
+(after which diff's arguments are paths whatever they look like),
 bundled short options, options before the command, the shell asking for
 completions.
 
@@ -71,7 +73,22 @@ OPTIONS: dict[str, dict[str, tuple[str, str]]] = {
         "--cache-dir": ("cache_dir", TEXT),
         "--debug": ("debug", FLAG),
     },
+    "diff": {
+        "--format": ("output_format", TEXT),
+        "-f": ("output_format", TEXT),
+        "--fail-on": ("fail_on", TEXT),
+        "--output": ("output", TEXT),
+        "-o": ("output", TEXT),
+        "--output-file": ("output_file", TEXT),
+        "--color": ("color", TEXT),
+        "--git-driver": ("git_driver", FLAG),
+        "--max-file-size": ("max_file_size", NUMBER),
+        "--debug": ("debug", FLAG),
+    },
 }
+
+#: Per command: the parameter that takes the command line's other words (paths, revisions).
+ARGUMENTS = {"validate": "paths", "lint": "paths", "diff": "arguments"}
 
 #: Per command: the value of each parameter that the command line does not give (typer's defaults).
 DEFAULTS: dict[str, dict[str, Any]] = {
@@ -110,6 +127,17 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "cache_dir": None,
         "debug": False,
     },
+    "diff": {
+        "arguments": None,
+        "output_format": "text",
+        "fail_on": "regression",
+        "output": None,
+        "output_file": None,
+        "color": "auto",
+        "git_driver": False,
+        "max_file_size": None,
+        "debug": False,
+    },
 }
 
 #: The shell asks for completions through this variable (completion.COMPLETE_VAR; not imported,
@@ -124,11 +152,11 @@ def parse(args: list[str]) -> tuple[str, dict[str, Any]] | None:
     command = args[0]
     options = OPTIONS[command]
     values = dict(DEFAULTS[command])
-    paths: list[str] = []
+    words: list[str] = []
     rest = iter(args[1:])
     for arg in rest:
         if arg == "-" or not arg.startswith("-"):
-            paths.append(arg)
+            words.append(arg)
             continue
         name, equals, attached = arg.partition("=")
         if not name.startswith("--"):
@@ -153,12 +181,13 @@ def parse(args: list[str]) -> tuple[str, dict[str, Any]] | None:
             values[parameter] = int(value)
         else:
             return None  # typer says what is wrong with the number
-    values["paths"] = paths or None
+    values[ARGUMENTS[command]] = words or None
     return command, values
 
 
 def run(args: list[str]) -> int | None:
-    """Run a plain ``lint`` or ``validate`` command line; its exit code, or None to let typer run it."""
+    """Run a plain ``lint``, ``validate`` or ``diff`` command line; its exit code, or None to let
+    typer run it."""
     parsed = parse(args)
     if parsed is None:
         return None
@@ -166,7 +195,9 @@ def run(args: list[str]) -> int | None:
 
     command, values = parsed
     commands.STATE["debug"] = values.pop("debug")
-    body: Callable[..., int] = commands.lint if command == "lint" else commands.validate
+    if command == "diff":
+        values["forced_paths"] = 0  # no ``--`` on a line read here
+    body: Callable[..., int] = getattr(commands, command)
     return commands.guarded(lambda: _as_typer_runs(body, values))
 
 

@@ -157,8 +157,8 @@ def check_load(
 
 def check_error_outputs(error: JourneyError, path: str) -> None:
     """The errors as the user sees them: one line each on stderr, JM000 findings in every lint format."""
-    from journeyctl.cli import print_error
     from journeyctl.lint.engine import invalid_map_findings
+    from journeyctl.output import print_error
 
     errors = error.errors if isinstance(error, MapInvalid) else [error]
     stderr = io.StringIO()
