@@ -1,6 +1,7 @@
 """Schema = tool: the published JSON Schema accepts and refuses what ``journeyctl validate`` does.
 
-Every loader case (tests/loader/cases.yaml), every hand-writing mistake
+Every loader case (tests/loader/cases.yaml), every case of the format's fields
+(tests/model/cases.yaml, with their shared files), every hand-writing mistake
 (tests/loader/mistakes.yaml) and every example is fed to the checked-in schema through a
 standard validator (``jsonschema``, draft-07, with formats checked as editors do) and to the
 loader that ``journeyctl validate`` runs. Both see the same data: the YAML as journeyctl reads
@@ -25,6 +26,7 @@ from journeyctl.yamlsource import parse
 from tests.conftest import EXAMPLES, ROOT
 from tests.loader.mistakes import mistakes
 from tests.loader.test_loader_cases import CASES, case_text
+from tests.model.test_format_cases import CASES as FORMAT_CASES
 
 SCHEMA = json.loads((ROOT / "schemas" / "journey.schema.json").read_text(encoding="utf-8"))
 VALIDATOR = jsonschema.Draft7Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
@@ -61,6 +63,29 @@ def _shared_file_as_map(errors: list[JourneyError], _document: Any) -> bool:
     return all("this is a shared file" in e.message for e in errors)
 
 
+#: What the tool says of an order a schema cannot see: a branch needs a step before it, the
+#: funnel follows the journey (its stages are references too).
+_ORDER = (
+    "but no branch comes before it",
+    "funnel entries follow the journey's order",
+    "in the funnel twice in a row",
+)
+
+
+def _order(errors: list[JourneyError], document: Any) -> bool:
+    return all(
+        isinstance(e, DanglingReferenceError) or any(words in e.message for words in _ORDER) for e in errors
+    )
+
+
+def _range_ends(errors: list[JourneyError], _document: Any) -> bool:
+    return all("is a range whose start is longer than its end" in e.message for e in errors)
+
+
+def _scores_of_other_personas(errors: list[JourneyError], _document: Any) -> bool:
+    return all("who does not take this step" in e.message for e in errors)
+
+
 #: What JSON Schema cannot say, as (the words docs/format.md lists it under, how to recognise
 #: the tool's errors for it). Each applies only when the schema accepts and the tool refuses.
 KNOWN_LIMITS: list[tuple[str, Callable[[list[JourneyError], Any], bool]]] = [
@@ -68,11 +93,15 @@ KNOWN_LIMITS: list[tuple[str, Callable[[list[JourneyError], Any], bool]]] = [
     ("NaN and infinity", _non_finite),
     ("whole numbers written with a decimal point", _whole_float_emotion),
     ("a shared file given where a map is expected", _shared_file_as_map),
+    ("the order of steps and of funnel entries", _order),
+    ("the two ends of a duration range", _range_ends),
+    ("scores for personas a step does not name", _scores_of_other_personas),
 ]
 
 
 def _inputs() -> list[tuple[str, bytes]]:
     found = [(f"case:{name}", case_text(case).encode("utf-8")) for name, case in sorted(CASES.items())]
+    found += [(f"format:{name}", case["text"].encode("utf-8")) for name, case in sorted(FORMAT_CASES.items())]
     found += [(f"mistake:{m.name}", m.data) for m in mistakes()]
     examples = sorted(EXAMPLES.rglob("*.yaml"))
     found += [(f"example:{path.relative_to(EXAMPLES)}", path.read_bytes()) for path in examples]
@@ -91,8 +120,12 @@ def test_schema_and_tool_agree(name: str, data: bytes) -> None:
         pytest.skip("not readable as YAML: no schema validator sees it")
     schema_errors = _schema_errors(document)
     path = str(EXAMPLES / name.removeprefix("example:")) if name.startswith("example:") else "t.yaml"
+    shared = (
+        FORMAT_CASES[name.removeprefix("format:")].get("shared") or {} if name.startswith("format:") else {}
+    )
+    files = {(ROOT / file).resolve(): body.encode("utf-8") for file, body in shared.items()}
     try:
-        load_bytes(data, path, root=ROOT)
+        load_bytes(data, path, root=ROOT, read_include=files.__getitem__ if files else None)
         tool_errors: list[JourneyError] = []
     except MapInvalid as invalid:
         tool_errors = invalid.errors

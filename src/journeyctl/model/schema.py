@@ -43,6 +43,7 @@ def journey_schema() -> dict[str, Any]:
     phase = definitions["Stage"]["properties"]["phase"]
     # Completion offers the phases lint rules and renderers know; a team's own still validates.
     phase["examples"] = list(KNOWN_PHASES)
+    _rules_across_keys(definitions)
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "$id": SCHEMA_ID,
@@ -55,6 +56,46 @@ def journey_schema() -> dict[str, Any]:
         "then": {"$ref": "#/definitions/SharedDefinitions"},
         "else": {"$ref": "#/definitions/Journey"},
         "definitions": dict(sorted(definitions.items())),
+    }
+
+
+#: Branch kinds of a step; ``main`` (or no ``kind``) is the main line.
+_BRANCH_KINDS = ["alternative", "failure", "recovery"]
+
+
+def _rules_across_keys(definitions: dict[str, Any]) -> None:
+    """The models' checks across keys that JSON Schema can say, so editors flag them too.
+
+    pydantic writes each field's own constraints; these are the validators' rules on
+    combinations of keys (docs/format.md lists the ones no schema can express).
+    """
+    step = definitions["Step"]
+    step["properties"]["personas"]["uniqueItems"] = True
+    # A persona id as a key: the pattern of an id, which pydantic leaves out of propertyNames.
+    step["properties"]["emotions"]["propertyNames"]["pattern"] = step["properties"]["personas"]["items"][
+        "pattern"
+    ]
+    step["allOf"] = [
+        # `persona: a` or `personas: [a, b]`, not both.
+        {"not": {"required": ["persona", "personas"]}},
+        # A main-line step takes no branch keys.
+        {
+            "if": {"not": {"required": ["kind"], "properties": {"kind": {"enum": _BRANCH_KINDS}}}},
+            "then": {"properties": {"condition": False, "branches-from": False, "rejoins": False}},
+        },
+    ]
+    # A metric measures a step or a touchpoint, not both.
+    definitions["Metric"]["not"] = {"required": ["step", "touchpoint"]}
+    # What names a baseline's stages and pain points belongs to a future-state map.
+    opportunity_in_stage = {"properties": {"resolves": False}}
+    definitions["Journey"]["if"] = {
+        "not": {"required": ["state"], "properties": {"state": {"const": "future"}}}
+    }
+    definitions["Journey"]["then"] = {
+        "properties": {
+            "dropped-stages": False,
+            "stages": {"items": {"properties": {"opportunities": {"items": opportunity_in_stage}}}},
+        }
     }
 
 
