@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from journeyctl.errors import UsageError
-from journeyctl.walk import GitIgnore, discover
+from journeyctl.walk import GitIgnore, discover, walk_order
 
 #: Each case: the files of a tree (``.gitignore`` files among them, with their text), the
 #: directory walked (relative to the tree), and the YAML files found (relative to the tree).
@@ -138,3 +138,13 @@ def test_a_misspelt_path_suggests_its_neighbour(tmp_path: Path) -> None:
     with pytest.raises(UsageError) as unrelated:
         discover([str(tmp_path / "zzz.yaml")])
     assert unrelated.value.hint is None
+
+
+def test_walk_order_sorts_paths_as_discover_walks_them(tmp_path: Path) -> None:
+    for name in ["b.yaml", "a/z.yaml", "a/b/c.yaml", "a.yaml", "a/a.yaml", "ab/x.yaml", "a-b.yaml", "A.yaml"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("journeyctl: 1\n")
+    walked = [candidate.path for candidate in discover([str(tmp_path)])]
+    assert len(walked) == 8
+    assert sorted(walked, key=walk_order) == walked
+    assert sorted(reversed(walked), key=walk_order) == walked

@@ -238,6 +238,13 @@ def _left_out(
     )
 
 
+def walk_order(path: str) -> tuple[tuple[int, str], ...]:
+    """A sort key that puts paths in the order ``discover`` walks a directory: in each
+    directory its files (by name), then its subdirectories (by name)."""
+    parts = os.path.normpath(path).split(os.sep)
+    return (*((1, part) for part in parts[:-1]), (0, parts[-1]))
+
+
 def discover(
     paths: Iterable[str],
     excludes: Sequence[str] = (),

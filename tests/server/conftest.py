@@ -76,6 +76,11 @@ class Editor:
         self.client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(uri)))
         return await self.diagnostics(name)
 
+    def changed_on_disk(self, *changes: tuple[str, types.FileChangeType]) -> None:
+        """Say that files changed on disk, as an editor's file watcher does."""
+        events = [types.FileEvent(self.uri(name), kind) for name, kind in changes]
+        self.client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(events))
+
     async def close(self, name: str) -> None:
         """Close a document, and wait for the server to clear its diagnostics.
 
@@ -116,8 +121,19 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+#: The capabilities the server registered with each test module's editor, by method.
+REGISTRATIONS: dict[str, list[types.Registration]] = {}
+
+
 @pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=SERVER))
 async def client(lsp_client: LanguageClient, workspace: Path) -> AsyncIterator[None]:
+    REGISTRATIONS.clear()
+
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(client: LanguageClient, params: types.RegistrationParams) -> None:
+        for registration in params.registrations:
+            REGISTRATIONS.setdefault(registration.method, []).append(registration)
+
     await lsp_client.initialize_session(
         types.InitializeParams(
             capabilities=client_capabilities("visual-studio-code"),

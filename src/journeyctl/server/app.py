@@ -183,6 +183,54 @@ def _guarded(handler: Handler) -> Handler:
     return cast("Handler", guarded)
 
 
+#: What a change on disk can change: maps and shared files, and the configurations that judge them.
+WATCHED = ("**/*.yaml", "**/*.yml", "**/pyproject.toml")
+
+
+@server.feature(types.INITIALIZED)
+@_guarded
+def initialized(ls: JourneyServer, params: types.InitializedParams) -> None:
+    """Ask the editor to say when watched files change on disk (a pull, a formatter, a checkout)."""
+    capabilities = ls.client_capabilities.workspace
+    watched = capabilities.did_change_watched_files if capabilities is not None else None
+    if watched is None or not watched.dynamic_registration:
+        return  # the editor cannot be asked: it may send the notification anyway, which is handled
+    options = types.DidChangeWatchedFilesRegistrationOptions(
+        watchers=[types.FileSystemWatcher(glob_pattern=pattern) for pattern in WATCHED]
+    )
+    registration = types.Registration(
+        id="journeyctl-watched-files",
+        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+        register_options=options,
+    )
+
+    def registered(future: Any) -> None:
+        if future.exception() is not None:  # the editor refused: files are re-read on open and save
+            _log.warning("the editor did not register the file watchers: %s", future.exception())
+
+    ls.client_register_capability(types.RegistrationParams([registration])).add_done_callback(registered)
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+@_guarded
+def did_change_watched_files(ls: JourneyServer, params: types.DidChangeWatchedFilesParams) -> None:
+    """Files changed on disk: what the workspace knew of them is read again, and every open map is
+    checked again (a shared file, a baseline, a configuration or a map with the same id may be
+    among them). An open document keeps the editor's text."""
+    changes = [
+        (uri_to_path(change.uri), change.type == types.FileChangeType.Deleted) for change in params.changes
+    ]
+    if not changes:
+        return
+    ls.journeys.files_changed(changes)
+    for path in sorted(ls.journeys.texts):
+        uri = path_to_uri(path)
+        handle = ls.pending.pop(uri, None)
+        if handle is not None:
+            handle.cancel()
+        ls.publish(uri)
+
+
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
 @_guarded
 def did_open(ls: JourneyServer, params: types.DidOpenTextDocumentParams) -> None:

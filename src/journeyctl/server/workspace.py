@@ -103,6 +103,26 @@ class Workspace:
         if self._facts is not None:
             self._refresh_facts(real(path))
 
+    def files_changed(self, changes: Iterable[tuple[str, bool]]) -> None:
+        """Files changed on disk, each as (path, deleted): forget what was read of them.
+
+        A configuration file changes the configuration of every file under it; any map may
+        be another's baseline. Facts of the workspace's maps are read again for the files
+        that changed (an open file keeps its editor text), dropped for those deleted.
+        """
+        changes = list(changes)
+        if any(os.path.basename(path) in (".journeyctl.yaml", "pyproject.toml") for path, _ in changes):
+            self._resolver = None
+        self._baseline_lookups.clear()
+        if self._facts is None:
+            return
+        for path, deleted in changes:
+            key = real(path)
+            if deleted and key not in self.texts:
+                self._facts.pop(key, None)
+            elif any(Path(key).is_relative_to(root) for root in self.roots):
+                self._refresh_facts(key)
+
     @property
     def resolver(self) -> ConfigResolver:
         if self._resolver is None:
@@ -230,7 +250,13 @@ class Workspace:
             everything.pop(key, None)
         else:
             everything[key] = facts
-        project = Project.of(everything.values())
+        from journeyctl.walk import walk_order
+
+        # In the order lint walks them, whatever order they were read in: "the second map with
+        # this id" must be the same file for the server as for `journeyctl lint`.
+        project = Project.of(
+            facts for _, facts in sorted(everything.items(), key=lambda item: walk_order(item[0]))
+        )
         # Lookups of baselines beyond the workspace walk the repository: kept until a save.
         project._found = self._baseline_lookups
         return [f for f in project_findings(project, self.resolver) if f.location.path == key]
