@@ -207,3 +207,42 @@ async def test_the_outline_is_stages_with_their_steps_and_pain_points(editor: Ed
         ("faster-3ds", "opportunity faster-3ds"),
     ]
     await editor.close(MAP)
+
+
+async def test_a_future_map_completes_from_its_baseline(editor: Editor) -> None:
+    """``resolves`` offers the baseline's pain points, ``dropped-stages`` its stages."""
+    baseline = editor.root / "maps" / "today.yaml"
+    baseline.write_text(
+        "journeyctl: 1\nid: today\ntitle: Today\nstages:\n"
+        "  - id: queue\n    name: Queue at the counter\n"
+        "    pain-points:\n      - {id: long-queue, description: Long queue}\n"
+        "  - id: pay\n    name: Pay\n"
+        "    pain-points:\n      - {id: card-refused, description: Card refused}\n"
+    )
+    editor.changed_on_disk(("maps/today.yaml", types.FileChangeType.Created))
+    future = "maps/tomorrow.yaml"
+    text = (
+        "journeyctl: 1\nid: tomorrow\ntitle: Tomorrow\nstate: future\nbaseline: today\n"
+        "dropped-stages: [q]\nstages:\n  - id: pay\n    name: Pay\n"
+        "    opportunities:\n      - {id: wallet, description: Pay by phone, resolves: [c]}\n"
+    )
+    await editor.open(future, text)
+    stages = await complete(
+        editor, future, text, position_of(text, "dropped-stages: [q", len("dropped-stages: [q"))
+    )
+    assert stages == {
+        "queue": "Queue at the counter, in the baseline today",
+        "pay": "Pay, in the baseline today",
+    }
+    marker = "resolves: [c"
+    pain_points = await complete(editor, future, text, position_of(text, marker, len(marker)))
+    assert pain_points == {
+        "long-queue": "pain point, in the baseline today",
+        "card-refused": "pain point, in the baseline today",
+    }
+    # Without a baseline the workspace holds, nothing is made up.
+    orphan = text.replace("baseline: today", "baseline: nowhere")
+    assert await complete(editor, future, orphan, position_of(orphan, marker, len(marker))) == {}
+    await editor.close(future)
+    baseline.unlink()
+    editor.changed_on_disk(("maps/today.yaml", types.FileChangeType.Deleted))

@@ -304,6 +304,9 @@ def complete(workspace: Workspace, path: str, position: Position) -> list[types.
     if keys == ("baseline",):
         ids = sorted({facts.ident for facts in _map_facts(workspace) if real(facts.path) != key})
         return _value_items(ids, replace, "map id")
+    from_baseline = _baseline_items(workspace, key, source, keys, replace)
+    if from_baseline is not None:
+        return from_baseline
     found = _field_at(keys, shared)
     if found is not None:
         values = _literal_values(found[1].annotation)
@@ -333,6 +336,59 @@ def _phases(workspace: Workspace, key: str, source: SourceMap | None) -> list[st
     for index in indexes:
         phases.extend(p for p in index.phases if p not in phases and _SLUG.match(p))
     return phases
+
+
+def _baseline_items(
+    workspace: Workspace,
+    key: str,
+    source: SourceMap | None,
+    keys: tuple[str | int, ...],
+    replace: types.Range,
+) -> list[types.CompletionItem] | None:
+    """In a future map: the baseline's pain points in ``resolves``, its stages in ``dropped-stages``.
+
+    None where the cursor is in neither; no items when the map names no baseline the
+    workspace holds.
+    """
+    place = keys[:-1] if keys and isinstance(keys[-1], int) else keys
+    if place == ("dropped-stages",):
+        wanted = "stage"
+    elif len(place) == 5 and place[0] == "stages" and place[2] == "opportunities" and place[4] == "resolves":
+        wanted = "pain point"
+    else:
+        return None
+    ident = _top_level_text(source, "baseline")
+    baseline = next(
+        (facts for facts in _map_facts(workspace) if facts.ident == ident and real(facts.path) != key), None
+    )
+    if baseline is None:
+        return []
+    if wanted == "stage":
+        named = [(stage.ident, stage.name or "stage") for stage in baseline.stages]
+    else:
+        named = [(pain_point, "pain point") for pain_point in baseline.pain_points]
+    return [
+        types.CompletionItem(
+            label=value,
+            kind=types.CompletionItemKind.Reference,
+            detail=f"{detail}, in the baseline {baseline.ident}",
+            text_edit=types.TextEdit(replace, value),
+        )
+        for value, detail in named
+    ]
+
+
+def _top_level_text(source: SourceMap | None, name: str) -> str | None:
+    """The text of a top-level key's plain value in a node tree, if the tree has one."""
+    import yaml
+
+    root = source.root if source is not None else None
+    if not isinstance(root, yaml.MappingNode):
+        return None
+    for key_node, value_node in root.value:
+        if key_node.value == name and isinstance(value_node, yaml.ScalarNode):
+            return str(value_node.value)
+    return None
 
 
 def _map_facts(workspace: Workspace) -> list[Any]:
