@@ -292,17 +292,21 @@ def facts_from_json(item: object) -> Facts | None:
 class Project:
     """Every map and shared file of a run, in discovery order, plus lookups beyond the run."""
 
-    def __init__(self) -> None:
+    def __init__(self, found: dict[tuple[str, str], MapFacts | None] | None = None) -> None:
         self.maps: list[MapFacts] = []
         self.shared: list[SharedFacts] = []
-        self._found: dict[tuple[str, str], MapFacts | None] = {}
+        #: Maps looked up beyond the run, by (repository root, id): a caller that builds many
+        #: projects over the same files (the language server) passes one dict to share them.
+        self._found: dict[tuple[str, str], MapFacts | None] = {} if found is None else found
         #: Whether a rule looked for a map beyond the run: its findings then depend on files
         #: the run did not read, and the lint cache does not keep them.
         self.searched_repository = False
 
     @classmethod
-    def of(cls, facts: Iterable[Facts | None]) -> Project:
-        project = cls()
+    def of(
+        cls, facts: Iterable[Facts | None], found: dict[tuple[str, str], MapFacts | None] | None = None
+    ) -> Project:
+        project = cls(found)
         for item in facts:
             if isinstance(item, MapFacts):
                 project.maps.append(item)

@@ -254,11 +254,11 @@ class Workspace:
 
         # In the order lint walks them, whatever order they were read in: "the second map with
         # this id" must be the same file for the server as for `journeyctl lint`.
-        project = Project.of(
-            facts for _, facts in sorted(everything.items(), key=lambda item: walk_order(item[0]))
-        )
         # Lookups of baselines beyond the workspace walk the repository: kept until a save.
-        project._found = self._baseline_lookups
+        project = Project.of(
+            (facts for _, facts in sorted(everything.items(), key=lambda item: walk_order(item[0]))),
+            found=self._baseline_lookups,
+        )
         return [f for f in project_findings(project, self.resolver) if f.location.path == key]
 
     def _workspace_facts(self) -> dict[str, Facts]:
