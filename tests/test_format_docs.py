@@ -80,7 +80,7 @@ FIELD_CASES = [
     (journey.Step, "backstage", "list of texts (not empty)", "optional, default `[]`"),
     (journey.Touchpoint, "moment_of_truth", "`true` or `false`", "optional, default `false`"),
     (journey.Metric, "value", "number", "optional"),
-    (journey.Metric, "count", "whole number, 0 or more", "optional"),
+    (journey.Metric, "count", "whole number from 0 to 1,000,000,000,000,000", "optional"),
     (journey.Step, "duration", "[duration](#durations)", "optional"),
     (
         journey.Step,

@@ -92,3 +92,17 @@ def test_personas_and_emotions_of_a_step() -> None:
     assert (three.emotion_of("a"), three.emotion, three.is_scored, three.lowest_emotion) == (2, None, True, 1)
     assert branch.is_branch and not branch.is_scored and branch.lowest_emotion is None
     assert [step.id for _, step in journey.iter_main_line()] == ["one", "two", "three"]
+
+
+def test_funnel_drops_of_the_largest_counts_are_numbers() -> None:
+    """From 1 to the largest count and back: a drop of -10**17 % and one of ~100 %, no overflow."""
+    from journeyctl.model.journey import MAX_COUNT
+
+    counts = {"a": 1, "b": MAX_COUNT, "c": 1}
+    entries = "".join(f"    - {{stage: {stage}, count: {count}}}\n" for stage, count in counts.items())
+    text = (
+        "journeyctl: 1\nid: f\ntitle: F\nfunnel:\n  entries:\n" + entries + "stages:\n"
+        "  - {id: a, name: A}\n  - {id: b, name: B}\n  - {id: c, name: C}\n"
+    )
+    drops = funnel_drops(load_bytes(text.encode(), "t.yaml").journey)
+    assert [(d.share, d.lost) for d in drops] == [(-1e17 + 100, 1 - MAX_COUNT), (100 - 1e-13, MAX_COUNT - 1)]

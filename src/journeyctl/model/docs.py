@@ -114,8 +114,10 @@ def describe_type(annotation: Any, metadata: Sequence[Any] = ()) -> str:
         return "`true` or `false`"
     if annotation is int:
         low, high = _constraint(metadata, "ge"), _constraint(metadata, "le")
+        if low is not None and high is not None and low < 0:
+            return f"whole number from {low} to +{high}"  # a scale around 0: -2 to +2
         if low is not None and high is not None:
-            return f"whole number from {low} to +{high}"
+            return f"whole number from {low} to {high:,}"
         if low is not None:
             return f"whole number, {low} or more"
         return "whole number"

@@ -82,8 +82,12 @@ Emotion = Annotated[StrictInt, Field(ge=EMOTION_MIN, le=EMOTION_MAX)]
 FiniteNumber = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 Level = Literal["low", "medium", "high"]
 Severity = Literal["low", "medium", "high", "critical"]
+#: The largest count: a million billion (10**15), more customers than any journey has. Counts
+#: are divided as floats, which hold every whole number up to 2**53 exactly; a count of 300
+#: digits made a funnel's drop overflow.
+MAX_COUNT = 10**15
 #: How many customers: a whole number, zero or more.
-Count = Annotated[StrictInt, Field(ge=0)]
+Count = Annotated[StrictInt, Field(ge=0, le=MAX_COUNT)]
 #: A share of customers in percent.
 Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
 StepKind = Literal["main", "alternative", "failure", "recovery"]
