@@ -3,10 +3,10 @@
 Importing typer and building the command costs ~25 ms, a third of a cached
 lint of one map and a sixth of an uncached one, which is what pre-commit, an
 editor's save and git's diff driver pay on every run. For the commands such
-tools run, a
-command line made only of forms that click reads in one way — paths, ``-``,
-``--name value``, ``--name=value``, ``-x value``, flags — is read here and the
-command's body (commands.py) runs with exactly the values typer would give it.
+tools run, a command line made only of forms that click reads in one way —
+paths, ``-``, ``--name value``, ``--name=value``, ``-x value``, flags — is read
+here and the command's body (commands.py) runs with exactly the values typer
+would give it.
 Anything else returns None and typer parses the line as always: ``--help``,
 an unknown or misspelt option, a missing value, a value typer must check or
 word the error for (``-j 0``, ``-j x``, a value starting with ``-``), ``--``
