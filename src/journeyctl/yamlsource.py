@@ -59,6 +59,10 @@ _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 _TRUES = frozenset(("true", "True", "TRUE"))
 _FALSES = frozenset(("false", "False", "FALSE"))
+#: Plain words that YAML 1.1 reads as booleans and YAML 1.2 (journeyctl) as text.
+YAML11_BOOLEANS = frozenset(
+    word for base in ("yes", "no", "on", "off", "y", "n") for word in (base, base.capitalize(), base.upper())
+)
 _INFS = frozenset((".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"))
 _NEG_INFS = frozenset(("-.inf", "-.Inf", "-.INF"))
 _NANS = frozenset((".nan", ".NaN", ".NAN"))
@@ -123,6 +127,9 @@ def _loader() -> Any:
         words = _NULLS | _TRUES | _FALSES
 
         class Loader(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
+            #: Whether a plain scalar is a word YAML 1.1 reads as a boolean (``no``, ``on``...).
+            yaml11_booleans = False
+
             def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
                 if kind is scalar_node:
                     if not implicit[0]:
@@ -131,6 +138,8 @@ def _loader() -> Any:
                         return _IMPLICIT
                     if value[0] in _NUMERIC_FIRST:
                         return _STR if base_resolve(self, kind, value, implicit) == _STR else _IMPLICIT
+                    if value in YAML11_BOOLEANS:
+                        self.yaml11_booleans = True
                     return _MERGE if value == "<<" else _STR
                 return _SEQ if kind is sequence_node else _MAP
 
@@ -182,6 +191,9 @@ class SourceMap:
     path: str
     root: Any
     text: str
+    #: Whether a plain scalar of the file (no quotes, no tag) is a word YAML 1.1 reads as a
+    #: boolean (``no``, ``on``): a file without one is spared the search (rule unquoted-yes-no).
+    yaml11_booleans: bool = True
     # Each located mapping's keys, by id() of its node: a lookup per key rather than a scan of
     # the mapping, which made locating 20,000 unknown keys of one mapping quadratic. Not
     # pickled: the ids would not survive the trip to another process.
@@ -228,6 +240,15 @@ class SourceMap:
                 return None
             node = child[1]
         return node
+
+    def is_plain(self, keys: tuple[str | int, ...] | list[str | int]) -> bool:
+        """Whether the value at ``keys`` is a plain scalar: no quotes and no tag (``!!str no``).
+
+        The resolver gives every untagged plain text this module's own ``_STR`` object; a tag
+        written in the file is another string, equal but never the same object.
+        """
+        node = self.node(keys)
+        return isinstance(node, _yaml().ScalarNode) and not node.style and node.tag is _STR
 
     def is_quoted(self, keys: tuple[str | int, ...] | list[str | int]) -> bool:
         """Whether the value at ``keys`` is a scalar written in quotes (``"60"``, ``'60'``)."""
@@ -418,7 +439,11 @@ def parse(data: bytes, path: str, *, max_size: int | None = DEFAULT_MAX_FILE_SIZ
     text = decode(data, path)
     yaml = _yaml()
     try:
-        root = yaml.compose(text, Loader=_loader())
+        loader = _loader()(text)  # what yaml.compose does, keeping the loader to ask it
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         if exc.problem == "exceeded maximum nesting depth":
             mark = exc.problem_mark or exc.context_mark
@@ -439,7 +464,7 @@ def parse(data: bytes, path: str, *, max_size: int | None = DEFAULT_MAX_FILE_SIZ
         ) from None
     except yaml.YAMLError as exc:
         raise LoadError(f"YAML error: {exc}", Location(path, 1, 1)) from None
-    source = SourceMap(path, root, text)
+    source = SourceMap(path, root, text, yaml11_booleans=loader.yaml11_booleans)
     if root is None:
         return None, source
     if "&" in text:  # without an anchor there is no alias, so nothing can expand
