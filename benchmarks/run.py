@@ -1169,7 +1169,10 @@ def _speedup(fast: str, slow: str, at_least: float) -> Callable[[dict[str, Resul
         a, b = _median(results, fast), _median(results, slow)
         if a is None or b is None:
             return None
-        return f"{b / a:.1f}×", b / a >= at_least
+        ratio = b / a
+        # One decimal, but never one that rounds a miss up to the goal ("1.8×" for 1.79).
+        text = f"{ratio:.1f}×" if (round(ratio, 1) >= at_least) == (ratio >= at_least) else f"{ratio:.2f}×"
+        return f"{text} ({seconds_text(a)} vs {seconds_text(b)})", ratio >= at_least
 
     return check
 
