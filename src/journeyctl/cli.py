@@ -3,9 +3,9 @@
 Each command parses its options, calls library functions, prints, and returns
 an exit code. Exit codes: 0 clean, 1 findings (invalid maps, lint findings,
 regressions), 2 usage or input errors, 3 an internal error (a bug: please
-report it; ``--debug`` shows the traceback). The bodies of ``validate`` and
-``lint`` are in commands.py, which entry.py also calls without typer for a
-plain command line (quickparse.py).
+report it; ``--debug`` shows the traceback). The bodies of ``validate``,
+``lint`` and ``diff`` are in commands.py, which entry.py also calls without
+typer for a plain command line (quickparse.py).
 """
 
 from __future__ import annotations

@@ -231,6 +231,22 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+def _parsed(
+    data: bytes, path: str, max_size: int | None, parsed: tuple[Any, SourceMap] | None
+) -> tuple[Any, SourceMap]:
+    """The document and node tree of ``data`` (``parsed`` when the caller has them), its top
+    level checked; a file that does not parse is a ``MapInvalid`` of its one error."""
+    if parsed is not None:
+        document, source = parsed
+    else:
+        try:
+            document, source = parse(data, path, max_size=max_size)
+        except JourneyError as error:
+            raise MapInvalid(path, [error]) from None
+    _check_top_level(document, source)
+    return document, source
+
+
 def _load_bytes(
     data: bytes,
     path: str,
@@ -244,14 +260,7 @@ def _load_bytes(
 
     from journeyctl.model import Journey
 
-    if parsed is not None:
-        document, source = parsed
-    else:
-        try:
-            document, source = parse(data, path, max_size=max_size)
-        except JourneyError as error:
-            raise MapInvalid(path, [error]) from None
-    _check_top_level(document, source)
+    document, source = _parsed(data, path, max_size, parsed)
     if "journeyctl" not in document and "journeyctl-shared" in document:
         raise MapInvalid(
             path,
@@ -393,14 +402,7 @@ def load_shared_bytes(
 
     from journeyctl.model import SharedDefinitions
 
-    if parsed is not None:
-        document, source = parsed
-    else:
-        try:
-            document, source = parse(data, path, max_size=max_size)
-        except JourneyError as error:
-            raise MapInvalid(path, [error]) from None
-    _check_top_level(document, source)
+    document, source = _parsed(data, path, max_size, parsed)
     try:
         shared = SharedDefinitions.model_validate(document)
     except ValidationError as exc:

@@ -57,6 +57,9 @@ OVERVIEW_HEIGHT = 150
 #: The lane-header column's width, in step slots (screen layout gives a slot about 9.5rem).
 HEADER_SLOTS = 1.25
 
+#: The six persona line colours on the page: text (their labels and "?" gap marks) and graphics.
+_PERSONA_LINES = tuple((f"--line-{index}", "--paper") for index in range(6))
+
 #: Every text colour the stylesheet uses on every background it is drawn on, as CSS
 #: custom properties of ``html.css``. ``tests/renderers/test_html_contrast.py`` checks each
 #: pair reaches WCAG AA (4.5:1) and that the stylesheet uses no text colour not listed.
@@ -90,12 +93,7 @@ TEXT_CONTRAST_PAIRS: tuple[tuple[str, str], ...] = (
     ("--ink", "--funnel-bg"),
     ("--ink-muted", "--funnel-bg"),
     ("--off-ink", "--funnel-bg"),
-    ("--line-0", "--paper"),
-    ("--line-1", "--paper"),
-    ("--line-2", "--paper"),
-    ("--line-3", "--paper"),
-    ("--line-4", "--paper"),
-    ("--line-5", "--paper"),
+    *_PERSONA_LINES,
 )
 
 #: Graphics that carry meaning (curve points, the line) need 3:1 against what they sit on (WCAG 1.4.11).
@@ -109,12 +107,7 @@ GRAPHIC_CONTRAST_PAIRS: tuple[tuple[str, str], ...] = (
     ("--branch-ink", "--paper"),
     ("--funnel-bar", "--funnel-bg"),
     # Persona lines and their markers; their "?" gap marks are text too, so they reach 4.5:1.
-    ("--line-0", "--paper"),
-    ("--line-1", "--paper"),
-    ("--line-2", "--paper"),
-    ("--line-3", "--paper"),
-    ("--line-4", "--paper"),
-    ("--line-5", "--paper"),
+    *_PERSONA_LINES,
 )
 
 _EMOTION_CLASS = {-2: "emo-n2", -1: "emo-n1", 0: "emo-0", 1: "emo-p1", 2: "emo-p2"}
