@@ -223,12 +223,12 @@ def did_change_watched_files(ls: JourneyServer, params: types.DidChangeWatchedFi
     if not changes:
         return
     ls.journeys.files_changed(changes)
-    for path in sorted(ls.journeys.texts):
+    for path in sorted(ls.journeys.texts):  # every open file once (publish would add includers)
         uri = path_to_uri(path)
         handle = ls.pending.pop(uri, None)
         if handle is not None:
             handle.cancel()
-        ls.publish(uri)
+        ls._check(uri, path)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)

@@ -95,13 +95,8 @@ class Workspace:
         return read_file(path, max_size=self.max_size)
 
     def saved(self, path: str) -> None:
-        """A file was saved: a configuration file changes every file's configuration."""
-        name = os.path.basename(path)
-        if name in (".journeyctl.yaml", "pyproject.toml"):
-            self._resolver = None
-        self._baseline_lookups.clear()
-        if self._facts is not None:
-            self._refresh_facts(real(path))
+        """A file was saved: what was read of it is read again (see ``files_changed``)."""
+        self.files_changed([(path, False)])
 
     def files_changed(self, changes: Iterable[tuple[str, bool]]) -> None:
         """Files changed on disk, each as (path, deleted): forget what was read of them.
