@@ -50,6 +50,10 @@ IncludeReader = Callable[[Path], bytes]
 #: so a file of 20,000 unknown keys reads as a page, and suggestions are computed for few.
 MAX_ERRORS_PER_FILE = 100
 
+#: Whether valid maps and shared files are built by plain.py (without importing pydantic);
+#: tests turn it off to compare with pydantic's models.
+_PLAIN_BUILDS = True
+
 
 @dataclass
 class LoadedMap:
@@ -256,9 +260,7 @@ def _load_bytes(
     root: Path | None,
     parsed: tuple[Any, SourceMap] | None = None,
 ) -> LoadedMap:
-    from pydantic import ValidationError
-
-    from journeyctl.model import Journey
+    from journeyctl.model import plain
 
     document, source = _parsed(data, path, max_size, parsed)
     if "journeyctl" not in document and "journeyctl-shared" in document:
@@ -273,14 +275,11 @@ def _load_bytes(
             ],
         )
     errors: list[JourneyError] = []
-    try:
-        journey = Journey.model_validate(document)
-    except ValidationError as exc:
-        errors.extend(translate_validation_error(exc, source, Journey))
-        # The reference errors of the parts that did validate, in the same run: a user fixes
-        # a file in one round, not schema errors first and references after.
-        errors.extend(_identity_of_valid_parts(document, source, path))
-        raise map_invalid(path, errors) from None
+    # A valid map is built without pydantic (plain.py, generated from the models); pydantic
+    # decides the rest and gives the errors.
+    journey: Journey | None = plain.journey(document) if _PLAIN_BUILDS else None  # type: ignore[assignment]
+    if journey is None:
+        journey = _validated(document, source, path)
     loaded = LoadedMap(journey, path, source, {path: source})
     _assign_paths(journey, path)
     if journey.include:
@@ -289,6 +288,22 @@ def _load_bytes(
     if errors:
         raise map_invalid(path, errors)
     return loaded
+
+
+def _validated(document: Any, source: SourceMap, path: str) -> Journey:
+    """The map validated by pydantic; its errors as a ``MapInvalid``."""
+    from pydantic import ValidationError
+
+    from journeyctl.model import Journey
+
+    try:
+        return Journey.model_validate(document)
+    except ValidationError as exc:
+        errors = translate_validation_error(exc, source, Journey)
+        # The reference errors of the parts that did validate, in the same run: a user fixes
+        # a file in one round, not schema errors first and references after.
+        errors.extend(_identity_of_valid_parts(document, source, path))
+        raise map_invalid(path, errors) from None
 
 
 #: The lists of a stage, each with the model of its items.
@@ -398,15 +413,19 @@ def load_shared_bytes(
     parsed: tuple[Any, SourceMap] | None = None,
 ) -> tuple[SharedDefinitions, SourceMap]:
     """Load a shared file of personas and channels (``parsed`` as for ``load_bytes``)."""
-    from pydantic import ValidationError
-
-    from journeyctl.model import SharedDefinitions
+    from journeyctl.model import plain
 
     document, source = _parsed(data, path, max_size, parsed)
-    try:
-        shared = SharedDefinitions.model_validate(document)
-    except ValidationError as exc:
-        raise map_invalid(path, translate_validation_error(exc, source, SharedDefinitions)) from None
+    shared: SharedDefinitions | None = plain.shared(document) if _PLAIN_BUILDS else None  # type: ignore[assignment]
+    if shared is None:
+        from pydantic import ValidationError
+
+        from journeyctl.model import SharedDefinitions
+
+        try:
+            shared = SharedDefinitions.model_validate(document)
+        except ValidationError as exc:
+            raise map_invalid(path, translate_validation_error(exc, source, SharedDefinitions)) from None
     for index, persona in enumerate(shared.personas):
         persona._path, persona._file = ("personas", index), path
     for index, channel in enumerate(shared.channels):
@@ -517,8 +536,8 @@ def _place(entity: Entity, where: tuple[str | int, ...], path: str) -> None:
     # Straight into pydantic's store of private attributes, where ``entity._path = ...``
     # ends up too, minus BaseModel.__setattr__'s Python-level dispatch: the profile of a
     # corpus lint showed that dispatch costing a tenth of loading a map.
-    private = entity.__pydantic_private__
-    if private is None:  # pragma: no cover - every Entity has private attributes
+    private = getattr(entity, "__pydantic_private__", None)
+    if private is None:  # a plain entity (plain.py): its own slots
         entity._path, entity._file = where, path
         return
     private["_path"] = where
@@ -981,7 +1000,7 @@ def describe_error(
     Used for maps, shared files and rule options alike, so no model-library phrasing
     ("Input should be a valid integer") reaches a user anywhere.
     """
-    from journeyctl.model import EMOTION_MAX, EMOTION_MIN
+    from journeyctl.model.common import EMOTION_MAX, EMOTION_MIN
 
     loc = _error_loc(error)
     kind = error["type"]

@@ -11,7 +11,7 @@
   time the items done so far took, to take longer than ``BREAKEVEN_SECONDS``
   (what forking and collecting cost, measured: see docs/safety.md). So a
   small batch never forks, and when workers are forked they inherit the
-  imported modules, the built pydantic models and the configured rules instead
+  imported modules, the model classes and the configured rules instead
   of building them again.
 * **A dead worker fails the run, never hangs it.** A worker killed by the
   out-of-memory killer or ``kill -9``, or crashed in C code, ends the run with

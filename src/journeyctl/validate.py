@@ -49,9 +49,13 @@ class _Checker:
 
 
 def _build_models() -> None:
-    """Import the loader and the pydantic models now, so that forked workers inherit them built."""
+    """Import the loader and the plain models now, so that forked workers inherit them.
+
+    Not pydantic: valid maps are built without it (plain.py), and a worker that meets an
+    invalid map imports it then, as a serial run does.
+    """
     import journeyctl.loader
-    import journeyctl.model  # noqa: F401
+    import journeyctl.model.plain  # noqa: F401
 
 
 def _candidate_path(candidate: Candidate) -> str:

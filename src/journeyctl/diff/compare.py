@@ -22,6 +22,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from journeyctl.model.common import keys_of
+
 if TYPE_CHECKING:
     from journeyctl.model import Entity, Funnel, Journey, Metric, Opportunity, PainPoint, Stage, Step
 
@@ -748,12 +750,11 @@ class _Comparison:
     def compare_fields(self, kind: str, path: tuple[str, ...], old: Entity, new: Entity) -> None:
         if kind == "step":
             self.compare_step_personas(path, old, new)  # type: ignore[arg-type]
-        old_values, new_values = old.__dict__, new.__dict__
         skipped = _SKIPPED_FIELDS.get(kind, _ID_ONLY)
-        for name in type(new).model_fields:
+        for name, _ in keys_of(type(new)):
             if name in skipped:
                 continue
-            before, after = old_values.get(name), new_values.get(name)
+            before, after = getattr(old, name, None), getattr(new, name, None)
             if _same(before, after):
                 continue
             alias = _field_alias(name)

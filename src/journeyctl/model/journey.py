@@ -13,7 +13,6 @@ what is defined above them (``Self`` where a validator returns its model).
 """
 
 import datetime
-from collections.abc import Iterator
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
@@ -28,21 +27,31 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+# The format's constants and the behaviour its plain twins share (plain.py), re-exported from here.
+from journeyctl.model.common import EMOTION_LABELS as EMOTION_LABELS
+from journeyctl.model.common import EMOTION_MAX as EMOTION_MAX
+from journeyctl.model.common import EMOTION_MIN as EMOTION_MIN
+from journeyctl.model.common import FORMAT_VERSION as FORMAT_VERSION
+from journeyctl.model.common import KNOWN_PHASES as KNOWN_PHASES
+from journeyctl.model.common import MAX_COUNT as MAX_COUNT
+from journeyctl.model.common import SLUG_PATTERN as SLUG_PATTERN
+from journeyctl.model.common import (
+    Conflict,
+    FunnelEntryBehaviour,
+    JourneyBehaviour,
+    MetricBehaviour,
+    StepBehaviour,
+    TouchpointBehaviour,
+    funnel_entry_conflict,
+    metric_conflict,
+    plain_data,
+    step_conflict,
+    url_ok,
+)
+from journeyctl.model.common import emotion_to_mermaid as emotion_to_mermaid
+from journeyctl.model.common import entity_file as entity_file
+from journeyctl.model.common import entity_path as entity_path
 from journeyctl.model.duration import DURATION_EXAMPLES, DURATION_PATTERN, DurationError, parse_duration
-
-FORMAT_VERSION = 1
-
-#: The emotion scale: an integer from -2 (very negative) to +2 (very positive).
-#: Mermaid's journey score is ``emotion + 3``, so the scales map 1:1.
-EMOTION_MIN = -2
-EMOTION_MAX = 2
-EMOTION_LABELS = {
-    -2: "very negative",
-    -1: "negative",
-    0: "neutral",
-    1: "positive",
-    2: "very positive",
-}
 
 
 def empty_list() -> list[Any]:
@@ -59,11 +68,6 @@ def empty_dict() -> dict[str, Any]:
     """The default of the format's mapping fields (see ``empty_list``)."""
     return {}
 
-
-#: The phases that lint rules and renderers know; teams may use their own.
-KNOWN_PHASES = ("before-purchase", "purchase", "after-purchase")
-
-SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 
 Slug = Annotated[
     str,
@@ -82,10 +86,6 @@ Emotion = Annotated[StrictInt, Field(ge=EMOTION_MIN, le=EMOTION_MAX)]
 FiniteNumber = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 Level = Literal["low", "medium", "high"]
 Severity = Literal["low", "medium", "high", "critical"]
-#: The largest count: a million billion (10**15), more customers than any journey has. Counts
-#: are divided as floats, which hold every whole number up to 2**53 exactly; a count of 300
-#: digits made a funnel's drop overflow.
-MAX_COUNT = 10**15
 #: How many customers: a whole number, zero or more.
 Count = Annotated[StrictInt, Field(ge=0, le=MAX_COUNT)]
 #: A share of customers in percent.
@@ -115,7 +115,7 @@ def _check_duration(text: str) -> str:
 
 
 def _check_url(text: str) -> str:
-    if not text.startswith(("https://", "http://")) or any(c.isspace() for c in text):
+    if not url_ok(text):
         raise PydanticCustomError(
             "url_format",
             "'{url}' is not a web address: write it in full, starting with https://",
@@ -141,6 +141,13 @@ Url = Annotated[str, AfterValidator(_check_url), Field(json_schema_extra={"patte
 def _conflict(at: str, message: str, **context: str) -> PydanticCustomError:
     """An error about a whole entity that the loader reports at its key ``at`` (``{key}`` in messages)."""
     return PydanticCustomError("journeyctl_conflict", message, {**context, "key": at})
+
+
+def _raise_on(conflict: Conflict | None) -> None:
+    """Raise a conflict found by one of ``common.py``'s checks, which plain.py runs too."""
+    if conflict is not None:
+        at, message, context = conflict
+        raise _conflict(at, message, **context)
 
 
 ChannelKind = Literal[
@@ -205,7 +212,7 @@ class Channel(Entity):
     description: str | None = Field(None, description="Details about the channel.")
 
 
-class Touchpoint(Entity):
+class Touchpoint(TouchpointBehaviour, Entity):
     """A point of contact between the customer and the organisation."""
 
     id: Slug = Field(description="Unique id in the map, used by steps and pain points.")
@@ -226,13 +233,8 @@ class Touchpoint(Entity):
     )
     description: str | None = Field(None, description="Details about the touchpoint.")
 
-    @property
-    def needs_owner(self) -> bool:
-        """Whether a team of the organisation should own it (not so for earned or third-party ones)."""
-        return self.ownership in ("owned", "paid")
 
-
-class Step(Entity):
+class Step(StepBehaviour, Entity):
     """One thing the customer does, in journey order within its stage."""
 
     id: Slug = Field(description="Unique id in the map.")
@@ -325,79 +327,8 @@ class Step(Entity):
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        # Most steps name at most one persona and stay on the main line: nothing to check.
-        plain = not self.personas and not self.emotions and self.kind == "main"
-        if plain and self.branches_from is None and self.condition is None and self.rejoins is None:
-            return self
-        if self.persona is not None and self.personas:
-            raise _conflict(
-                "personas",
-                "write either `persona: {persona}` or `personas: [...]`, not both; "
-                "put every persona of the step in `personas`",
-                persona=self.persona,
-            )
-        seen: set[str] = set()
-        for ident in self.personas:
-            if ident in seen:
-                raise _conflict("personas", "persona '{ident}' is listed twice in `personas`", ident=ident)
-            seen.add(ident)
-        named = self.persona_ids
-        if named:
-            for ident in self.emotions:
-                if ident not in named:
-                    raise _conflict(
-                        "emotions",
-                        "`emotions` scores persona '{ident}', who does not take this step; "
-                        "the step's personas: {named}",
-                        ident=ident,
-                        named=", ".join(named),
-                    )
-        if self.kind == "main":
-            for key, value in (
-                ("branches-from", self.branches_from),
-                ("condition", self.condition),
-                ("rejoins", self.rejoins),
-            ):
-                if value is not None:
-                    raise _conflict(
-                        key,
-                        "`{key}` belongs to a branch step; set `kind: alternative`, `failure` or "
-                        "`recovery`, or remove `{key}`",
-                    )
+        _raise_on(step_conflict(self))
         return self
-
-    @property
-    def persona_ids(self) -> tuple[str, ...]:
-        """The personas who take this step; empty means every persona of the map."""
-        if self.persona is not None:
-            return (self.persona,)
-        return tuple(self.personas)
-
-    @property
-    def is_branch(self) -> bool:
-        return self.kind != "main"
-
-    def emotion_of(self, persona: str | None) -> int | None:
-        """The score of one persona (their own in `emotions`, else the step's), or the step's for None."""
-        if persona is not None and persona in self.emotions:
-            return self.emotions[persona]
-        return self.emotion
-
-    @property
-    def scores(self) -> list[int]:
-        """Every score the step records: its `emotion` and each persona's own."""
-        found = [] if self.emotion is None else [self.emotion]
-        found.extend(self.emotions.values())
-        return found
-
-    @property
-    def is_scored(self) -> bool:
-        return self.emotion is not None or bool(self.emotions)
-
-    @property
-    def lowest_emotion(self) -> int | None:
-        scores = self.scores
-        return min(scores) if scores else None
 
 
 class PainPoint(Entity):
@@ -449,7 +380,7 @@ class Opportunity(Entity):
     metrics: list[Slug] = Field(default_factory=empty_list, description="Ids of the metrics it should move.")
 
 
-class Metric(Entity):
+class Metric(MetricBehaviour, Entity):
     """A measure of how a stage performs, or one of its steps or touchpoints."""
 
     id: Slug = Field(description="Unique id in the map.")
@@ -484,29 +415,8 @@ class Metric(Entity):
 
     @model_validator(mode="after")
     def _one_place(self) -> Self:
-        if self.step is not None and self.touchpoint is not None:
-            raise _conflict(
-                "touchpoint",
-                "a metric measures a step or a touchpoint, not both; keep one of `step` and `touchpoint`",
-            )
+        _raise_on(metric_conflict(self))
         return self
-
-    @property
-    def missed(self) -> bool:
-        """True when the value is worse than the target (below it, or above it for `better: lower`)."""
-        if self.value is None or self.target is None:
-            return False
-        if self.better == "lower":
-            return self.value > self.target
-        return self.value < self.target
-
-    @property
-    def shortfall(self) -> float | None:
-        """How far the value is from the target on the bad side (positive), or None when on target."""
-        if not self.missed:
-            return None
-        assert self.value is not None and self.target is not None
-        return abs(self.value - self.target)
 
 
 class Insight(Entity):
@@ -530,7 +440,7 @@ class Insight(Entity):
     quote: str | None = Field(None, description="A customer's own words.")
 
 
-class FunnelEntry(Entity):
+class FunnelEntry(FunnelEntryBehaviour, Entity):
     """How many customers reach one stage or step of the funnel."""
 
     stage: Slug | None = Field(None, description="Id of the stage (give a stage or a step).")
@@ -546,19 +456,8 @@ class FunnelEntry(Entity):
 
     @model_validator(mode="after")
     def _complete(self) -> Self:
-        if (self.stage is None) == (self.step is None):
-            key = "step" if self.stage is not None else "stage"
-            raise _conflict(
-                key, "a funnel entry names one stage or one step: give `stage` or `step`, not both"
-            )
-        if self.count is None and self.drop_off is None:
-            raise _conflict("count", "a funnel entry needs `count` (customers reaching it) or `drop-off`")
+        _raise_on(funnel_entry_conflict(self))
         return self
-
-    @property
-    def target(self) -> str:
-        """The id of the stage or step."""
-        return self.stage if self.stage is not None else str(self.step)
 
 
 class Funnel(Entity):
@@ -605,7 +504,7 @@ class Stage(Entity):
     )
 
 
-class Journey(Entity):
+class Journey(JourneyBehaviour, Entity):
     """A customer journey map (format version 1)."""
 
     model_config = ConfigDict(title="Journey map")
@@ -647,41 +546,6 @@ class Journey(Entity):
     )
     stages: list[Stage] = Field(min_length=1, description="The stages of the journey, in order.")
 
-    def iter_steps(self) -> Iterator[tuple[Stage, Step]]:
-        for stage in self.stages:
-            for step in stage.steps:
-                yield stage, step
-
-    def iter_touchpoints(self) -> Iterator[tuple[Stage, Touchpoint]]:
-        for stage in self.stages:
-            for touchpoint in stage.touchpoints:
-                yield stage, touchpoint
-
-    def iter_pain_points(self) -> Iterator[tuple[Stage, PainPoint]]:
-        for stage in self.stages:
-            for pain_point in stage.pain_points:
-                yield stage, pain_point
-
-    def iter_opportunities(self) -> Iterator[tuple[Stage, Opportunity]]:
-        for stage in self.stages:
-            for opportunity in stage.opportunities:
-                yield stage, opportunity
-
-    def iter_metrics(self) -> Iterator[tuple[Stage, Metric]]:
-        for stage in self.stages:
-            for metric in stage.metrics:
-                yield stage, metric
-
-    def iter_main_line(self) -> Iterator[tuple[Stage, Step]]:
-        """The steps every customer takes (kind main), in journey order: what the emotion curve follows."""
-        for stage, step in self.iter_steps():
-            if step.kind == "main":
-                yield stage, step
-
-    def persona_ids_of(self, step: Step) -> tuple[str, ...]:
-        """Who takes ``step``: the personas it names, or every persona of the map when it names none."""
-        return step.persona_ids or tuple(persona.id for persona in self.personas)
-
 
 class SharedDefinitions(Entity):
     """A shared file of personas, channels and insights that maps pull in with `include`."""
@@ -694,19 +558,8 @@ class SharedDefinitions(Entity):
     insights: list[Insight] = Field(default_factory=empty_list, description="Shared insights.")
 
 
-def emotion_to_mermaid(emotion: int) -> int:
-    """Mermaid's 1..5 journey score for an emotion on the -2..+2 scale."""
-    return emotion - EMOTION_MIN + 1
-
-
-def entity_path(entity: Entity) -> tuple[str | int, ...]:
-    return entity._path
-
-
-def entity_file(entity: Entity) -> str:
-    return entity._file
-
-
-def dump(model: BaseModel) -> dict[str, Any]:
-    """The model as plain data with the format's key names, defaults omitted."""
-    return model.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+def dump(model: Any) -> dict[str, Any]:
+    """The model (or its plain twin) as plain data with the format's key names, defaults omitted."""
+    if isinstance(model, BaseModel):
+        return model.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    return plain_data(model)  # type: ignore[no-any-return]

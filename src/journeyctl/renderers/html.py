@@ -1554,9 +1554,10 @@ def render_journey(journey: Journey, options: Options | None = None, baseline: B
     """The page for one journey map, as text; for a future map, ``baseline`` is linked and drawn."""
     options = options or Options()
     if options.stages:
+        from journeyctl.model.common import replaced
         from journeyctl.renderers.common import select_stages
 
-        journey = journey.model_copy(update={"stages": select_stages(journey, options.stages)})
+        journey = replaced(journey, stages=select_stages(journey, options.stages))
     canvas = build_canvas(journey, options, baseline)
     template = environment().get_template("html.html.j2")
     return template.render(canvas=canvas, journey=journey, lanes=canvas.lanes)

@@ -42,7 +42,7 @@ def shared_suffix(loaded: LoadedMap, entity: Entity) -> str:
 
 def format_emotion(emotion: int) -> str:
     """``-1 (negative)``: the number a user wrote and what it means."""
-    from journeyctl.model import EMOTION_LABELS
+    from journeyctl.model.common import EMOTION_LABELS
 
     sign = "+" if emotion > 0 else ""
     return f"{sign}{emotion} ({EMOTION_LABELS.get(emotion, 'unknown')})"

@@ -45,9 +45,7 @@ import typing
 from collections import Counter
 from collections.abc import Iterator
 
-from pydantic import Field
-
-from journeyctl.lint.api import RuleOptions, Severity, Violation
+from journeyctl.lint.api import Field, RuleOptions, Severity, Violation
 from journeyctl.rules._common import near_phase
 
 if typing.TYPE_CHECKING:
@@ -65,7 +63,7 @@ class Options(RuleOptions):
 
 
 def check(loaded: LoadedMap, options: Options) -> Iterator[Violation]:
-    from journeyctl.model import KNOWN_PHASES
+    from journeyctl.model.common import KNOWN_PHASES
 
     stages = loaded.journey.stages
     known = [*KNOWN_PHASES, *options.phases]

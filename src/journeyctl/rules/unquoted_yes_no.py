@@ -47,6 +47,7 @@ import typing
 from collections.abc import Iterator
 
 from journeyctl.lint.api import RuleOptions, Severity, Violation
+from journeyctl.model.common import key_values
 from journeyctl.yamlsource import YAML11_BOOLEANS
 
 if typing.TYPE_CHECKING:
@@ -73,7 +74,8 @@ def check(loaded: LoadedMap, options: Options) -> Iterator[Violation]:
         return
     for entity in _entities(loaded):
         source = loaded.sources.get(entity._file, loaded.source)
-        for key, value in entity.model_dump(by_alias=True, exclude_defaults=True).items():
+        for key, value in key_values(entity):
+            # No default of the format is such a word, so every one found was written.
             if not isinstance(value, str) or value not in _WORDS:
                 continue
             if not source.is_plain((*entity._path, key)):
