@@ -25,6 +25,7 @@ from typer.main import get_command
 from journeyctl import commands, quickparse
 from journeyctl.cli import app, click_command, run
 from journeyctl.cliparams import PlainParam, handles, install
+from tests.conftest import EXAMPLES
 
 COMMANDS = sorted(get_command(app).commands)  # type: ignore[attr-defined]
 
@@ -169,7 +170,7 @@ def test_plugins_enabled_by_the_user_keep_pydantics_loader() -> None:
         import sys
         from journeyctl.entry import skip_pydantic_plugin_scan
         skip_pydantic_plugin_scan()
-        import journeyctl.model
+        import journeyctl.model.journey
         print("importlib.metadata" in sys.modules)
         """,
         PYDANTIC_DISABLE_PLUGINS="some-plugin",
@@ -367,6 +368,33 @@ def test_a_plain_lint_imports_no_typer(tmp_path: Any) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "(1, 0) []"
+
+
+def test_a_valid_map_is_linted_and_validated_without_pydantic(tmp_path: Any) -> None:
+    """Valid maps are built by plain.py; pydantic is imported for a map that needs its errors."""
+    valid = EXAMPLES / "retail-first-online-purchase.yaml"  # includes a shared file
+    invalid = tmp_path / "bad.yaml"
+    invalid.write_text("journeyctl: 1\nid: a\ntitle: A\nstages:\n  - id: s\n    name: S\n    colour: red\n")
+    result = _python(
+        f"""
+        import sys
+        from journeyctl.entry import main
+        def pydantic_loaded():  # not the plugin loader's stand-in (entry.py), which has no file
+            return sorted(
+                name
+                for name, module in sys.modules.items()
+                if name.split(".")[0] in ("pydantic", "pydantic_core") and getattr(module, "__file__", None)
+            )
+        codes = main(["lint", "--no-cache", "-q", {str(valid)!r}]), main(["validate", "-q", {str(valid)!r}])
+        print(codes, pydantic_loaded())
+        print(main(["validate", {str(invalid)!r}]), "pydantic" in pydantic_loaded())
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    first, second = result.stdout.splitlines()[-2:]
+    assert first == "(0, 0) []"
+    assert second == "1 True"
+    assert "bad.yaml:7:5: " in result.stderr
 
 
 @pytest.mark.parametrize(

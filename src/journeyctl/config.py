@@ -488,7 +488,7 @@ def build_lint_config(
     for code in sorted(selected - set(ENGINE_RULES)):
         rule = registry.get(code)
         configured = raw_options.get(code)
-        # Defaults need no validation (and no validator build: see RuleOptions' defer_build).
+        # Defaults need no validation (and no pydantic: see RuleOptions).
         options_model = (
             rule.options_class.model_validate(configured)
             if configured
@@ -578,15 +578,15 @@ def _rule_settings(
     document: ConfigDocument | None, rules_setting: Any, registry: Registry
 ) -> tuple[dict[str, Severity], dict[str, dict[str, Any]]]:
     """The ``rules`` table: configured severity and (validated) options, by code."""
+    severities: dict[str, Severity] = {}
+    raw_options: dict[str, dict[str, Any]] = {}
+    if rules_setting is None:
+        return severities, raw_options
     from pydantic import ValidationError
 
     from journeyctl.lint.findings import SEVERITIES
     from journeyctl.lint.registry import INVALID_MAP, options_error_messages
 
-    severities: dict[str, Severity] = {}
-    raw_options: dict[str, dict[str, Any]] = {}
-    if rules_setting is None:
-        return severities, raw_options
     assert document is not None
     if not isinstance(rules_setting, dict):
         raise document.error("'rules' must be a mapping of rule code or name to its settings", "rules")

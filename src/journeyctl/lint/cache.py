@@ -3,8 +3,8 @@
 ``journeyctl lint`` keeps, for every map it lints, the findings together with
 everything they depend on, and on the next run reuses them for each file whose
 inputs are all unchanged; only the other files are loaded and linted. A run in
-which every file is unchanged imports neither pydantic nor the rules, so it
-takes about as long as starting typer.
+which every file is unchanged imports neither the loader nor the rules, so it
+takes little more than starting Python.
 
 A cached report is used only when all of these are what they were:
 
@@ -119,7 +119,7 @@ class LintScope:
     """What of a configuration a run needs before any rule runs: which files, and when it fails.
 
     Cached for each configuration file, so a run whose files are all cached
-    never builds a configuration (which imports every rule and pydantic).
+    never builds a configuration (which imports every rule).
     """
 
     root: str

@@ -92,7 +92,7 @@ def run_lint(options: LintOptions) -> int:
         fail_on=options.fail_on,
     )
     # Each file is linted with the configuration found from its own directory upward. Building
-    # one imports every rule and pydantic, so it waits until something needs it: a file to lint,
+    # one imports every rule, so it waits until something needs it: a file to lint,
     # SARIF's rule metadata, or a configuration the cache has not seen (see lint/cache.py).
     resolver = _Resolver(overrides, options)
     cache = _open_cache(options, overrides)

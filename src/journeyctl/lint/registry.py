@@ -316,7 +316,7 @@ def get_registry(*, refresh: bool = False) -> Registry:
 
 def options_error_messages(rule: RuleInfo, exc: Any) -> list[tuple[tuple[str | int, ...], str]]:
     """A rule's Options ValidationError as (key path inside the rule's mapping, sentence) pairs."""
-    allowed = [f.alias or name for name, f in rule.options_class.model_fields.items()]
+    allowed = [f.alias or name for name, f in rule.options_class.validator().model_fields.items()]
     messages: list[tuple[tuple[str | int, ...], str]] = []
     for error in exc.errors(include_url=False):
         loc = tuple(error["loc"])
@@ -336,7 +336,7 @@ def options_error_messages(rule: RuleInfo, exc: Any) -> list[tuple[tuple[str | i
 
             # A text value in configuration was quoted (YAML) or a string (TOML) either way.
             found, hint = describe_error(
-                error, rule.options_class, quoted=isinstance(error.get("input"), str)
+                error, rule.options_class.validator(), quoted=isinstance(error.get("input"), str)
             )
             text = f"rule {rule.code} ({rule.name}) option '{option}': {found}"
             if hint:

@@ -52,9 +52,7 @@ from __future__ import annotations
 import typing
 from collections.abc import Iterator
 
-from pydantic import Field
-
-from journeyctl.lint.api import RuleOptions, Severity, Violation
+from journeyctl.lint.api import Field, RuleOptions, Severity, Violation
 from journeyctl.rules._common import format_emotion
 
 if typing.TYPE_CHECKING:

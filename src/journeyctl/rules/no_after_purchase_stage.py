@@ -49,9 +49,7 @@ from __future__ import annotations
 import typing
 from collections.abc import Iterator
 
-from pydantic import Field
-
-from journeyctl.lint.api import RuleOptions, Severity, Violation
+from journeyctl.lint.api import Field, RuleOptions, Severity, Violation
 from journeyctl.rules._common import near_phase
 
 if typing.TYPE_CHECKING:

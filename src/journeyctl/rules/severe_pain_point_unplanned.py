@@ -61,9 +61,7 @@ import typing
 from collections.abc import Iterator
 from typing import Literal
 
-from pydantic import Field
-
-from journeyctl.lint.api import RuleOptions, Severity, Violation
+from journeyctl.lint.api import Field, RuleOptions, Severity, Violation
 
 if typing.TYPE_CHECKING:
     from journeyctl.loader import LoadedMap

@@ -53,9 +53,7 @@ from __future__ import annotations
 import typing
 from collections.abc import Iterator
 
-from pydantic import Field
-
-from journeyctl.lint.api import RuleOptions, Severity, Violation
+from journeyctl.lint.api import Field, RuleOptions, Severity, Violation
 
 if typing.TYPE_CHECKING:
     from journeyctl.loader import LoadedMap
