@@ -251,6 +251,7 @@ def test_quickparse_knows_the_options_typer_declares(name: str) -> None:
     }
     assert quickparse.OPTIONS[name] == options
     assert quickparse.DEFAULTS[name] == {param.name: param.default for param in params}
+    assert {param.name for param in params if param.required} == set(quickparse.REQUIRED.get(name, ()))
     arguments = [param for param in params if param.param_type_name == "argument"]
     assert [(p.name, p.nargs) for p in arguments] == [(quickparse.ARGUMENTS[name], -1)]
     # What quickparse does not do: environment variables, callbacks (but --debug's), eager options.
@@ -285,6 +286,21 @@ QUICK = [
     ["diff", "--format", "md", "--output-file", "r.md", "--color", "never", "main...HEAD"],
     ["diff", "--git-driver", "a.yaml", "/tmp/x", "abc", "100644", "a.yaml", "def", "100644"],
     ["diff", "a", "b", "--max-file-size=0", "--debug"],
+    ["render", "-f", "md", "a.yaml"],
+    [
+        "render",
+        "a.yaml",
+        "--format=html",
+        "-o",
+        "out.html",
+        "-O",
+        "layout=compact",
+        "--option",
+        "backstage=true",
+    ],
+    ["render", "maps/", "-f", "html", "-o", "site", "--group-by", "tag", "-j", "2", "-q", "--no-ignore"],
+    ["render", "-", "--stdin-filename", "maps/a.yaml", "-f", "svg", "--stages", "a,b", "--max-file-size=0"],
+    ["render", "-f", "bogus", "--group-by", "nonsense", "--debug"],
 ]
 
 #: Command lines typer must read: its help, its errors, or forms it reads in its own way.
@@ -312,7 +328,11 @@ TYPERS = [
     ["diff", "--fail-on"],
     ["diff", "-h"],
     ["diff", "--git-driver=yes", "a", "b"],
-    ["render", "-f", "md", "a.yaml"],
+    ["render", "a.yaml"],
+    ["render", "-f"],
+    ["render", "-f", "md", "-O"],
+    ["render", "--help"],
+    ["formats"],
     [],
 ]
 
@@ -354,7 +374,7 @@ def test_quickparse_leaves_completion_to_typer(monkeypatch: pytest.MonkeyPatch) 
     assert quickparse._COMPLETE_VAR == COMPLETE_VAR
 
 
-def test_a_plain_lint_imports_no_typer(tmp_path: Any) -> None:
+def test_a_plain_lint_validate_and_render_import_no_typer(tmp_path: Any) -> None:
     journey = tmp_path / "a.yaml"
     journey.write_text("journeyctl: 1\nid: a\ntitle: A\nstages:\n  - id: s\n    name: S\n")
     result = _python(
@@ -362,12 +382,18 @@ def test_a_plain_lint_imports_no_typer(tmp_path: Any) -> None:
         import sys
         from journeyctl.entry import main
         path = {str(journey)!r}
-        codes = main(["lint", "--no-cache", "-q", path]), main(["validate", "-q", path])
+        out = {str(tmp_path / "a.md")!r}
+        codes = (
+            main(["lint", "--no-cache", "-q", path]),
+            main(["validate", "-q", path]),
+            main(["render", path, "-f", "md", "-o", out]),
+        )
         print(codes, sorted(name for name in sys.modules if name.split(".")[0] in ("typer", "click", "rich")))
         """
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == "(1, 0) []"
+    assert result.stdout.splitlines()[-1] == "(1, 0, 0) []"
+    assert (tmp_path / "a.md").read_text().startswith("# A")
 
 
 def test_a_valid_map_is_linted_and_validated_without_pydantic(tmp_path: Any) -> None:
@@ -409,6 +435,10 @@ def test_a_valid_map_is_linted_and_validated_without_pydantic(tmp_path: Any) -> 
         ["diff", "{map}", "{other}", "-f", "json"],
         ["diff", "{map}", "{bad}"],
         ["diff", "{map}"],
+        ["render", "{map}", "-f", "md"],
+        ["render", "{map}", "-f", "mermaid", "-O", "bogus=1"],
+        ["render", "{bad}", "-f", "html"],
+        ["render", "{map}", "-f", "nonsense"],
     ],
     ids=" ".join,
 )

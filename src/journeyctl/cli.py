@@ -4,7 +4,7 @@ Each command parses its options, calls library functions, prints, and returns
 an exit code. Exit codes: 0 clean, 1 findings (invalid maps, lint findings,
 regressions), 2 usage or input errors, 3 an internal error (a bug: please
 report it; ``--debug`` shows the traceback). The bodies of ``validate``,
-``lint`` and ``diff`` are in commands.py, which entry.py also calls without
+``lint``, ``diff`` and ``render`` are in commands.py, which entry.py also calls without
 typer for a plain command line (quickparse.py).
 """
 
@@ -479,28 +479,21 @@ def render(
     mirroring their paths. Nothing is written unless every map renders. Exit 0 on
     success, 2 on an invalid map, a bad option, a missing Graphviz or Cairo.
     """
-    from journeyctl.loader import paused_gc
-    from journeyctl.renderers.command import run_render
-
-    extra = [*(option or []), *([f"stages={stages}"] if stages is not None else [])]
-    # Loading and rendering make no reference cycles (none is left after rendering a map
-    # twenty times), yet between a map's load and its page the collector walked the whole
-    # map three times as it aged: 0.18 s of a 500-stage render, 0.8 s of a 2,000-stage one.
-    # Paused for the command, it finds next to nothing alive when it resumes.
-    with paused_gc():
-        code = run_render(
-            required_paths(paths, stdin_filename, "render"),
-            output_format,
-            output,
-            extra,
-            max_size=max_file_size_option(max_file_size),
+    raise typer.Exit(
+        commands.render(
+            output_format=output_format,
+            paths=paths,
+            output=output,
+            option=option,
+            stages=stages,
+            group_by=group_by,
+            stdin_filename=stdin_filename,
+            no_ignore=no_ignore,
+            max_file_size=max_file_size,
             jobs=jobs,
             quiet=quiet,
-            stdin_filename=stdin_filename,
-            respect_gitignore=not no_ignore,
-            group_by=group_by,
         )
-    raise typer.Exit(code)
+    )
 
 
 @app.command(cls=Command)

@@ -2,9 +2,10 @@
 
 ``journeyctl --version`` answers from here without importing typer, pydantic or
 anything else heavy, so that it costs little more than starting Python; a plain
-``lint`` or ``validate`` command line runs without typer (quickparse.py). Every
-other command gets pydantic's plugin scan switched off before pydantic is
-imported, and the console script leaves without tearing the interpreter down.
+``lint``, ``validate``, ``diff`` or ``render`` command line runs without typer
+(quickparse.py). Every command gets pydantic's plugin scan switched off before
+pydantic is imported, and the console script leaves without tearing the
+interpreter down.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     from journeyctl import quickparse
 
     code = quickparse.run(args)
-    if code is not None:  # a plain `lint` or `validate`, run without typer
+    if code is not None:  # a plain command line of a quick command, run without typer
         return code
     from journeyctl.cli import run
 

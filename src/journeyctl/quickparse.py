@@ -1,8 +1,8 @@
-"""A plain command line of ``lint``, ``validate`` or ``diff``, parsed and run without typer.
+"""A plain command line of ``lint``, ``validate``, ``diff`` or ``render``, parsed and run without typer.
 
 Importing typer and building the command costs ~25 ms, a third of a cached
 lint of one map and a sixth of an uncached one, which is what pre-commit, an
-editor's save and git's diff driver pay on every run. For the commands such
+editor's save, git's diff driver and an editor's preview pay on every run. For the commands such
 tools run, a command line made only of forms that click reads in one way —
 paths, ``-``, ``--name value``, ``--name=value``, ``-x value``, flags — is read
 here and the command's body (commands.py) runs with exactly the values typer
@@ -85,10 +85,31 @@ OPTIONS: dict[str, dict[str, tuple[str, str]]] = {
         "--max-file-size": ("max_file_size", NUMBER),
         "--debug": ("debug", FLAG),
     },
+    "render": {
+        "--format": ("output_format", TEXT),
+        "-f": ("output_format", TEXT),
+        "--output": ("output", TEXT),
+        "-o": ("output", TEXT),
+        "--option": ("option", TEXTS),
+        "-O": ("option", TEXTS),
+        "--stages": ("stages", TEXT),
+        "--group-by": ("group_by", TEXT),
+        "--stdin-filename": ("stdin_filename", TEXT),
+        "--no-ignore": ("no_ignore", FLAG),
+        "--max-file-size": ("max_file_size", NUMBER),
+        "--jobs": ("jobs", POSITIVE),
+        "-j": ("jobs", POSITIVE),
+        "--quiet": ("quiet", FLAG),
+        "-q": ("quiet", FLAG),
+        "--debug": ("debug", FLAG),
+    },
 }
 
 #: Per command: the parameter that takes the command line's other words (paths, revisions).
-ARGUMENTS = {"validate": "paths", "lint": "paths", "diff": "arguments"}
+ARGUMENTS = {"validate": "paths", "lint": "paths", "diff": "arguments", "render": "paths"}
+
+#: Per command: the options a command line must give (without one, typer says so).
+REQUIRED = {"render": ("output_format",)}
 
 #: Per command: the value of each parameter that the command line does not give (typer's defaults).
 DEFAULTS: dict[str, dict[str, Any]] = {
@@ -138,6 +159,20 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "max_file_size": None,
         "debug": False,
     },
+    "render": {
+        "output_format": None,
+        "paths": None,
+        "output": None,
+        "option": None,
+        "stages": None,
+        "group_by": "folder",
+        "stdin_filename": None,
+        "no_ignore": False,
+        "max_file_size": None,
+        "jobs": None,
+        "quiet": False,
+        "debug": False,
+    },
 }
 
 #: The shell asks for completions through this variable (completion.COMPLETE_VAR; not imported,
@@ -182,12 +217,14 @@ def parse(args: list[str]) -> tuple[str, dict[str, Any]] | None:
         else:
             return None  # typer says what is wrong with the number
     values[ARGUMENTS[command]] = words or None
+    if any(values[parameter] is None for parameter in REQUIRED.get(command, ())):
+        return None  # typer says which option is missing
     return command, values
 
 
 def run(args: list[str]) -> int | None:
-    """Run a plain ``lint``, ``validate`` or ``diff`` command line; its exit code, or None to let
-    typer run it."""
+    """Run a plain ``lint``, ``validate``, ``diff`` or ``render`` command line; its exit code, or
+    None to let typer run it."""
     parsed = parse(args)
     if parsed is None:
         return None
