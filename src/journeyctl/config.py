@@ -582,8 +582,6 @@ def _rule_settings(
     raw_options: dict[str, dict[str, Any]] = {}
     if rules_setting is None:
         return severities, raw_options
-    from pydantic import ValidationError
-
     from journeyctl.lint.findings import SEVERITIES
     from journeyctl.lint.registry import INVALID_MAP, options_error_messages
 
@@ -625,7 +623,12 @@ def _rule_settings(
         raw_options[rule.code] = options
         try:
             rule.options_class.model_validate(options)
-        except ValidationError as exc:
+        except Exception as exc:
+            # Imported here: valid options are taken without pydantic (see RuleOptions).
+            from pydantic import ValidationError
+
+            if not isinstance(exc, ValidationError):
+                raise
             loc, message = options_error_messages(rule, exc)[0]
             if not loc:
                 raise document.error(message, "rules", key) from None

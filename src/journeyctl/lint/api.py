@@ -85,6 +85,7 @@ class RuleOptions:
     # Any, not the model's type: get_type_hints evaluates every annotation of the class when
     # the validator is built, and pydantic is not imported where this one is written.
     _validator: typing.ClassVar[Any] = None
+    _hints: typing.ClassVar[dict[str, Any]]
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and vars(other) == vars(self)
@@ -103,7 +104,22 @@ class RuleOptions:
 
     @classmethod
     def model_validate(cls, data: Any) -> RuleOptions:
-        """Options from configuration, validated; raises pydantic's ``ValidationError``."""
+        """Options from configuration, validated; raises pydantic's ``ValidationError``.
+
+        Options that are certainly valid are taken without pydantic (lint/plain_options.py);
+        pydantic judges the rest, and words the errors.
+        """
+        if not _has_validators(cls):
+            from journeyctl.lint.plain_options import accept
+
+            if "_hints" not in cls.__dict__:
+                cls._hints = typing.get_type_hints(cls)
+            values = accept(cls._declared, cls._hints, data)
+            if values is not None:
+                options = cls()
+                for name, value in values.items():
+                    setattr(options, name, value)
+                return options
         options = cls.__new__(cls)
         options._take(cls.validator().model_validate(data))
         return options
@@ -115,6 +131,16 @@ class RuleOptions:
             cls._validator = _build_validator(cls)
         model: type[BaseModel] = cls._validator
         return model
+
+
+def _has_validators(cls: type[RuleOptions]) -> bool:
+    """Whether the options have validators of their own (pydantic's decorators), which only
+    pydantic runs."""
+    return any(
+        type(value).__name__ == "PydanticDescriptorProxy"
+        for klass in cls.__mro__
+        for value in vars(klass).values()
+    )
 
 
 def _default(declared: Any) -> Any:
