@@ -142,7 +142,7 @@ def _builtin_options() -> list[tuple[str, type[RuleOptions], str]]:
     ("code", "options", "name"), _builtin_options(), ids=lambda v: v if isinstance(v, str) else ""
 )
 def test_plain_options_agree_with_pydantic(code: str, options: type[RuleOptions], name: str) -> None:
-    from journeyctl.lint.plain_options import accept
+    from journeyctl.plain_options import accept
 
     hints = typing.get_type_hints(options)
     taken = 0
@@ -166,7 +166,7 @@ def test_plain_options_agree_with_pydantic(code: str, options: type[RuleOptions]
 
 
 def test_keys_pydantic_must_judge() -> None:
-    from journeyctl.lint.plain_options import accept
+    from journeyctl.plain_options import accept
 
     hints = typing.get_type_hints(Declared)
     for data in (

@@ -18,7 +18,13 @@ from pydantic import BaseModel, ConfigDict
 import journeyctl.renderers as registry
 from journeyctl.cli import run
 from journeyctl.errors import UsageError
-from journeyctl.renderers import BUILTIN_ALIASES, BUILTIN_RENDERERS, get_renderer, parse_options
+from journeyctl.renderers import (
+    BUILTIN_ALIASES,
+    BUILTIN_RENDERERS,
+    RendererOptions,
+    get_renderer,
+    parse_options,
+)
 from tests.renderers.rendercases import CHECKOUT, HOSTILE
 
 INVALID_MAP = (
@@ -192,8 +198,8 @@ def test_builtin_modules_declare_what_the_registry_says() -> None:
         renderer = get_renderer(name)
         assert name == renderer.NAME, module_path
         assert renderer.EXTENSION.startswith(".")
-        assert issubclass(renderer.Options, BaseModel)
-        assert renderer.Options.model_config.get("extra") == "forbid", name
+        assert issubclass(renderer.Options, RendererOptions)
+        assert renderer.Options.validator().model_config.get("extra") == "forbid", name
     for alias, name in BUILTIN_ALIASES.items():
         assert alias in get_renderer(name).ALIASES, alias
 

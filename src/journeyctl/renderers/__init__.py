@@ -7,7 +7,8 @@ A renderer is a module (or any object) with:
 * ``EXTENSION`` — the output file's extension with its dot, e.g. ``".svg"``;
 * ``DESCRIPTION`` — one line for ``journeyctl formats``;
 * ``BINARY`` — True when the output is not UTF-8 text (png, pdf);
-* ``Options`` — a pydantic model (``extra="forbid"``) of its options;
+* ``Options`` — its options: a ``RendererOptions`` subclass (declarations, see
+  ``journeyctl.options``), or a pydantic model with ``extra="forbid"``;
 * ``render(loaded, options) -> bytes``;
 * optionally ``REQUIRES`` — names of external programs it runs, e.g. ``("dot",)``.
 
@@ -25,6 +26,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from journeyctl.errors import RenderError, UsageError
+from journeyctl.options import DeclaredOptions, Field
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -60,6 +62,20 @@ ENTRY_POINT_GROUP = "journeyctl.renderers"
 
 _REQUIRED = ("NAME", "ALIASES", "EXTENSION", "DESCRIPTION", "BINARY", "Options", "render")
 
+__all__ = ["BUILTIN_RENDERERS", "Field", "Renderer", "RendererOptions"]
+
+
+class RendererOptions(DeclaredOptions):
+    """Base of a renderer's options (``-O key=value``): see ``journeyctl.options.DeclaredOptions``.
+
+    Lax, as the command line gives text: ``-O wrap=40`` is the number 40 and ``-O legend=false``
+    is False. Keys are the attribute names (the command line turns ``row-length`` into
+    ``row_length``).
+    """
+
+    _STRICT = False
+    _KEBAB = False
+
 
 class Renderer(Protocol):
     """What a renderer module provides (see the module docstring)."""
@@ -69,7 +85,7 @@ class Renderer(Protocol):
     EXTENSION: str
     DESCRIPTION: str
     BINARY: bool
-    Options: type[BaseModel]
+    Options: type[Any]
 
     def render(self, loaded: LoadedMap, options: Any) -> bytes: ...
 
@@ -155,11 +171,32 @@ def requires(renderer: Renderer) -> tuple[str, ...]:
 def option_fields(renderer: Renderer) -> list[tuple[str, str, str, str]]:
     """Each option as ``(name, type, default, description)``, names in kebab-case as typed on the CLI."""
     rows = []
-    for name, info in renderer.Options.model_fields.items():
+    for name, info in _validator(renderer).model_fields.items():
         kind = _type_name(info.annotation)
         default = "" if info.is_required() else _default_text(info.get_default(call_default_factory=True))
         rows.append((name.replace("_", "-"), kind, default, info.description or ""))
     return rows
+
+
+def _validator(renderer: Renderer) -> type[BaseModel]:
+    """The pydantic model of a renderer's options (a plugin's own, or one built from declarations)."""
+    options = renderer.Options
+    model: type[BaseModel] = options.validator() if issubclass(options, DeclaredOptions) else options
+    return model
+
+
+def _option_names(renderer: Renderer) -> dict[str, bool]:
+    """Each option's name, and whether it takes a list (without pydantic for declared options)."""
+    import typing
+
+    options = renderer.Options
+    if issubclass(options, DeclaredOptions):
+        hints = typing.get_type_hints(options)
+        return {name: typing.get_origin(hints[name]) in (list, tuple) for name in options._declared}
+    return {
+        name: typing.get_origin(info.annotation) in (list, tuple)
+        for name, info in options.model_fields.items()
+    }
 
 
 def _type_name(annotation: Any) -> str:
@@ -187,17 +224,13 @@ def _default_text(value: Any) -> str:
     return str(value)
 
 
-def parse_options(renderer: Renderer, pairs: Iterable[str]) -> BaseModel:
+def parse_options(renderer: Renderer, pairs: Iterable[str]) -> Any:
     """``KEY=VALUE`` strings from ``--option`` to the renderer's Options; UsageError when invalid.
 
     Keys may be written in kebab-case or snake_case. A list option takes a
     comma-separated value and may be given several times (the values add up).
     """
-    import typing
-
-    from pydantic import ValidationError
-
-    fields = renderer.Options.model_fields
+    fields = _option_names(renderer)
     values: dict[str, Any] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
@@ -212,15 +245,19 @@ def parse_options(renderer: Renderer, pairs: Iterable[str]) -> BaseModel:
                 message += f" (did you mean '{close[0]}'?)"
             message += "; options: " + (", ".join(known) if known else "none")
             raise UsageError(message)
-        annotation = fields[key].annotation
-        if typing.get_origin(annotation) in (list, tuple):
+        if fields[key]:
             items = [item.strip() for item in value.split(",") if item.strip()]
             values.setdefault(key, []).extend(items)
         else:
             values[key] = value.strip()
     try:
         return renderer.Options.model_validate(values)
-    except ValidationError as exc:
+    except Exception as exc:
+        # Imported here: options nobody sets, or sets to text they take as it is, need no pydantic.
+        from pydantic import ValidationError
+
+        if not isinstance(exc, ValidationError):
+            raise
         problems = "; ".join(
             f"{'.'.join(str(p) for p in error['loc']).replace('_', '-') or 'options'}: {error['msg']}"
             for error in exc.errors()

@@ -36,7 +36,7 @@ def run_render(
     from journeyctl.output import print_error, write_stdout
     from journeyctl.renderers import get_renderer, parse_options
     from journeyctl.renderers.batch import check_outputs, plan, render_plan, start_progress, write_outcomes
-    from journeyctl.renderers.site import GROUP_BY_CHOICES
+    from journeyctl.renderers.common import GROUP_BY_CHOICES
 
     if group_by not in GROUP_BY_CHOICES:
         from journeyctl.errors import UsageError

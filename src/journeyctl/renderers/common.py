@@ -13,7 +13,7 @@ import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from journeyctl.errors import RenderError
 
@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from journeyctl.model import Insight, Journey, Metric, Persona, Stage, Step
 
 #: Emotion -> (sign-explicit number, words). Every renderer shows both, never colour alone.
+#: How the site index groups maps (``render DIR -f html --group-by``).
+GroupBy = Literal["folder", "tag", "state"]
+GROUP_BY_CHOICES: tuple[GroupBy, ...] = ("folder", "tag", "state")
+
 EMOTION_WORDS = {
     -2: ("-2", "very negative"),
     -1: ("-1", "negative"),

@@ -32,8 +32,8 @@ import io
 import re
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from journeyctl.options import Field
+from journeyctl.renderers import RendererOptions
 from journeyctl.renderers.common import (
     insight_text,
     metric_scope,
@@ -88,10 +88,8 @@ _FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
 
-class Options(BaseModel):
+class Options(RendererOptions):
     """Options of the csv format."""
-
-    model_config = ConfigDict(extra="forbid")
 
     stages: list[str] = Field(
         default_factory=list, description="Only these stage ids, in journey order (default: all)."

@@ -27,8 +27,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from journeyctl.options import Field
+from journeyctl.renderers import RendererOptions
 from journeyctl.renderers.common import (
     EMOTION_WORDS,
     EVERY_PERSONA,
@@ -81,10 +81,8 @@ AUTO_MAX_STAGES = 40
 AUTO_MAX_STEPS = 240
 
 
-class GraphvizOptions(BaseModel):
+class GraphvizOptions(RendererOptions):
     """Options of the dot, svg, png and pdf formats."""
-
-    model_config = ConfigDict(extra="forbid")
 
     stages: list[str] = Field(
         default_factory=list, description="Only these stage ids, in journey order (default: all)."

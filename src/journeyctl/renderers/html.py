@@ -27,7 +27,8 @@ import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from journeyctl.options import Field
+from journeyctl.renderers import RendererOptions
 
 if typing.TYPE_CHECKING:
     import jinja2
@@ -115,10 +116,8 @@ _SEVERITY_ICON = {"critical": "▲▲", "high": "▲", "medium": "■", "low": "
 _STATUS_LABEL = {"idea": "Idea", "planned": "Planned", "in-progress": "In progress", "done": "Done"}
 
 
-class Options(BaseModel):
+class Options(RendererOptions):
     """Options of the HTML renderer."""
-
-    model_config = ConfigDict(extra="forbid")
 
     blueprint: bool = Field(
         True,
@@ -546,7 +545,7 @@ class Overview:
 
 
 def emotion_view(value: int) -> EmotionView:
-    from journeyctl.model import EMOTION_LABELS
+    from journeyctl.model.common import EMOTION_LABELS
 
     return EmotionView(value, signed(value), EMOTION_LABELS[value], _EMOTION_CLASS[value])
 
@@ -1265,7 +1264,7 @@ def _signed_mean(value: float) -> str:
 
 def _score_words(score: float | None) -> str:
     """``−2, very negative`` for a whole score; ``−0.5`` for a mean."""
-    from journeyctl.model.journey import EMOTION_LABELS
+    from journeyctl.model.common import EMOTION_LABELS
 
     if score is None:
         return "not scored"
@@ -1338,7 +1337,7 @@ def _persona_lines(
     numbers: dict[str, int],
 ) -> list[LineDrawing]:
     """Draw each persona's line into the stage cells; the legend's entries (one per line) returned."""
-    from journeyctl.model.journey import EMOTION_LABELS
+    from journeyctl.model.common import EMOTION_LABELS
 
     spread = len(lines)
     legend: list[LineDrawing] = []

@@ -23,8 +23,8 @@ import functools
 import re
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from journeyctl.options import Field
+from journeyctl.renderers import RendererOptions
 from journeyctl.renderers.common import (
     OWNERSHIP_WORDS,
     branch_links,
@@ -64,10 +64,8 @@ SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3, None: 4}
 _URL_UNSAFE = str.maketrans({char: f"%{ord(char):02X}" for char in "<>()[]\"'` |\\"})
 
 
-class Options(BaseModel):
+class Options(RendererOptions):
     """Options of the md format."""
-
-    model_config = ConfigDict(extra="forbid")
 
     stages: list[str] = Field(
         default_factory=list, description="Only these stage ids, in journey order (default: all)."

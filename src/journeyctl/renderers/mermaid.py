@@ -37,8 +37,8 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from journeyctl.options import Field
+from journeyctl.renderers import RendererOptions
 from journeyctl.renderers.common import (
     KIND_WORDS,
     NEUTRAL_SCORE,
@@ -91,10 +91,8 @@ _WIDE = 1.0
 _WIDTHS[ELLIPSIS] = 1.0
 
 
-class Options(BaseModel):
+class Options(RendererOptions):
     """Options of the mermaid format."""
-
-    model_config = ConfigDict(extra="forbid")
 
     stages: list[str] = Field(
         default_factory=list, description="Only these stage ids, in journey order (default: all)."

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pydantic import Field
-
+from journeyctl.options import Field
 from journeyctl.renderers.slide import SlideOptions, render_slides
 from journeyctl.renderers.slide_convert import svg_to_png
 

@@ -16,15 +16,16 @@ import typing
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Literal
 
 if typing.TYPE_CHECKING:
     from journeyctl.lint.findings import Finding
     from journeyctl.loader import LoadedMap
     from journeyctl.model import Journey, Metric, Opportunity, PainPoint, Stage, Step
 
-GroupBy = Literal["folder", "tag", "state"]
-GROUP_BY_CHOICES: tuple[GroupBy, ...] = ("folder", "tag", "state")
+# The site index's groupings, defined where a one-map render can check --group-by without this module.
+from journeyctl.renderers.common import GROUP_BY_CHOICES as GROUP_BY_CHOICES
+from journeyctl.renderers.common import GroupBy as GroupBy
+
 SEVERITIES = ("error", "warning", "info")
 #: Pain point severities, worst first; None is "not rated" and comes last.
 PAIN_SEVERITIES: tuple[str | None, ...] = ("critical", "high", "medium", "low", None)
@@ -382,7 +383,7 @@ def gather(pairs: Iterable[tuple[LoadedMap, MapSummary]], shown: Sequence[str] =
     what sits in another stage is still listed, linked to its map's page without
     a fragment, since the page has no element to point at.
     """
-    from journeyctl.model.journey import entity_file
+    from journeyctl.model.common import entity_file
 
     def anchor_in(stage: Stage, anchor: str) -> str:
         return anchor if not shown or stage.id in shown else ""

@@ -29,9 +29,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from journeyctl.errors import RenderError
+from journeyctl.options import Field
+from journeyctl.renderers import RendererOptions
 from journeyctl.renderers.common import (
     EMOTION_WORDS,
     KIND_WORDS,
@@ -90,10 +90,8 @@ FONT_SMALL = 12
 FONT_LANE = 12
 
 
-class SlideOptions(BaseModel):
+class SlideOptions(RendererOptions):
     """Options of the svg, png and pdf formats (the slide image)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     stages: list[str] = Field(
         default_factory=list, description="Only these stage ids, in journey order (default: all)."

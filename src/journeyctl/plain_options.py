@@ -1,16 +1,18 @@
-"""Configured rule options accepted without pydantic, when pydantic would certainly accept them.
+"""Options that are set, accepted without pydantic when pydantic would certainly accept them.
 
 A configuration that sets one option (``stale-map: {max-age-days: 365}``) made
 every lint import pydantic to validate it: ~50 ms of a one-map run. Options are
-declared with a type and ``Field`` constraints (lint/api.py); this module reads
+declared with a type and ``Field`` constraints (options.py); this module reads
 the same declaration and accepts a value only when its type is exactly what
 strict validation takes (an ``int`` for ``int``, an ``int`` or a finite ``float``
 for ``float``, a ``list`` of such for ``list[...]``, a literal's own value) and every
 constraint it understands holds. Anything else, an unknown key, a constraint or
 type it does not know, or a validator of the rule's own, is left to pydantic,
 whose messages are the ones users see. So this decides only what is valid, and
-gives the values pydantic would give (tests/lint/test_rule_options.py compares
-the two on every built-in rule's options).
+gives the values pydantic would give, strict or not: whatever strict validation
+takes as it is, lax validation takes the same way (tests/lint/test_rule_options.py
+and tests/renderers/test_render_options.py compare the two on every built-in
+rule's and renderer's options).
 """
 
 from __future__ import annotations
@@ -30,17 +32,20 @@ class _Undecided(Exception):
     """Raised to leave the options to pydantic."""
 
 
-def accept(declared: dict[str, Any], hints: dict[str, Any], data: Any) -> dict[str, Any] | None:
-    """The options' values (defaults for those not given), or None when pydantic must decide.
+def accept(
+    declared: dict[str, Any], hints: dict[str, Any], data: Any, *, kebab: bool = True
+) -> dict[str, Any] | None:
+    """The values of the options given, or None when pydantic must decide.
 
-    ``declared`` maps each option to its ``Field`` record (lint/api.py's ``_Declared``) or plain
-    default; ``hints`` to its evaluated type.
+    ``declared`` maps each option to its ``Field`` record (options.py's ``_Declared``) or plain
+    default; ``hints`` to its evaluated type. With ``kebab``, a key is the option's kebab-case
+    name or its attribute name; without, only the attribute name.
     """
     if type(data) is not dict:
         return None
     given: dict[str, Any] = {}
     for key, value in data.items():
-        name = key.replace("-", "_") if type(key) is str else None
+        name = (key.replace("-", "_") if kebab else key) if type(key) is str else None
         # A key is the option's kebab-case alias or its attribute name, never both at once.
         if name is None or name not in declared or name in given or (key != name and "_" in key):
             return None
