@@ -55,6 +55,12 @@ class DeclaredOptions:
     _STRICT: typing.ClassVar[bool] = True
     #: Whether keys are kebab-case (``max-age-days``) as well as the attribute names.
     _KEBAB: typing.ClassVar[bool] = True
+    #: Each option's ``Field`` record or plain default, by name (set for each subclass).
+    _declared: typing.ClassVar[dict[str, Any]] = {}
+    # Any, not the model's type: get_type_hints evaluates every annotation of the class when
+    # the validator is built, and pydantic is not imported where this one is written.
+    _validator: typing.ClassVar[Any] = None
+    _hints: typing.ClassVar[dict[str, Any]]
 
     def __init__(self, **values: Any) -> None:
         """The defaults; with ``values``, those options validated (as a pydantic model would)."""
@@ -79,12 +85,6 @@ class DeclaredOptions:
         cls._declared = declared
         cls._validator = None
 
-    _declared: typing.ClassVar[dict[str, Any]] = {}
-    # Any, not the model's type: get_type_hints evaluates every annotation of the class when
-    # the validator is built, and pydantic is not imported where this one is written.
-    _validator: typing.ClassVar[Any] = None
-    _hints: typing.ClassVar[dict[str, Any]]
-
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and vars(other) == vars(self)
 
@@ -104,7 +104,7 @@ class DeclaredOptions:
     def model_validate(cls, data: Any) -> typing.Self:
         """Options from configuration, validated; raises pydantic's ``ValidationError``.
 
-        Options that are certainly valid are taken without pydantic (lint/plain_options.py);
+        Options that are certainly valid are taken without pydantic (plain_options.py);
         pydantic judges the rest, and words the errors.
         """
         if not _has_validators(cls):
@@ -182,7 +182,10 @@ def _build_validator(cls: type[DeclaredOptions]) -> type[BaseModel]:
             default = declared
         fields[name] = (hints[name], default)
     validators = {
-        name: value for name, value in vars(cls).items() if type(value).__name__ == "PydanticDescriptorProxy"
+        name: value
+        for klass in reversed(cls.__mro__)
+        for name, value in vars(klass).items()
+        if type(value).__name__ == "PydanticDescriptorProxy"
     }
     model: type[BaseModel] = pydantic.create_model(
         cls.__name__,

@@ -85,39 +85,24 @@ def _value(hint: Any, value: Any, constraints: dict[str, Any]) -> Any:
         if not any(type(value) is type(option) and value == option for option in options):
             raise _Undecided
         return value
-    if hint is int:
-        if type(value) is not int:
-            raise _Undecided
-        _bounds(value, constraints)
-        return value
     if hint is float:
+        # Strict or lax, a float option takes a whole number as the same float.
         if type(value) is int and abs(value) <= 2**53:
-            number = float(value)
-        elif type(value) is float and math.isfinite(value):
-            number = value
-        else:
+            value = float(value)
+        elif type(value) is not float or not math.isfinite(value):
             raise _Undecided
-        if constraints.get("allow_inf_nan", True) is not False and not math.isfinite(number):
-            raise _Undecided
-        _bounds(number, constraints)
-        return number
-    if hint is str:
-        if type(value) is not str:
-            raise _Undecided
-        _length(value, constraints)
-        return value
-    if hint is bool:
-        if type(value) is not bool:
-            raise _Undecided
-        return value
-    if hint is datetime.date:
-        if type(value) is not datetime.date:
-            raise _Undecided
-        return value
-    raise _Undecided
+    elif hint not in _EXACT or type(value) is not hint:
+        raise _Undecided
+    check = _EXACT.get(hint, _bounds)
+    if check is None:
+        if set(constraints) & _CHECKED:
+            raise _Undecided  # a bound on a yes or a date: pydantic's to judge
+    else:
+        check(value, constraints)
+    return value
 
 
-def _bounds(number: float, constraints: dict[str, Any]) -> None:
+def _bounds(number: Any, constraints: dict[str, Any]) -> None:
     if any(name in constraints for name in ("min_length", "max_length")):
         raise _Undecided  # a length of a number: pydantic's to judge
     if "ge" in constraints and not number >= constraints["ge"]:
@@ -130,10 +115,15 @@ def _bounds(number: float, constraints: dict[str, Any]) -> None:
         raise _Undecided
 
 
-def _length(value: str | list[Any], constraints: dict[str, Any]) -> None:
+def _length(value: Any, constraints: dict[str, Any]) -> None:
     if "min_length" in constraints and len(value) < constraints["min_length"]:
         raise _Undecided
     if "max_length" in constraints and len(value) > constraints["max_length"]:
         raise _Undecided
     if any(name in constraints for name in ("ge", "le", "gt", "lt", "allow_inf_nan")):
         raise _Undecided
+
+
+#: The types taken when the value is of exactly that type, and how their constraints are checked
+#: (None: they take none). ``float`` also takes a whole number (above).
+_EXACT: dict[Any, Any] = {int: _bounds, str: _length, bool: None, datetime.date: None}
