@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import copy
 import datetime
+import decimal
 import math
 import sys
 from pathlib import Path
 from typing import Any
 
+import pydantic
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -245,3 +247,51 @@ def test_output_is_the_same_with_pydantic_models(
             outputs.append((plain_builds, path, code, out, err))
     half = len(outputs) // 2
     assert [o[1:] for o in outputs[:half]] == [o[1:] for o in outputs[half:]]
+
+
+def _model_with(**namespace: Any) -> type[BaseModel]:
+    """A model like the format's (kebab-case keys, unknown keys refused, placed by the loader)."""
+    from journeyctl.model.journey import Entity
+
+    return type("Odd", (Entity,), {"__module__": __name__, **namespace})
+
+
+@pytest.mark.parametrize(
+    ("namespace", "complaint"),
+    [
+        ({"__annotations__": {"amount": decimal.Decimal}}, "Odd.amount: the type"),
+        ({"__annotations__": {"code": str}, "code": pydantic.Field(pattern=r"[a-z]+")}, "anchored"),
+        ({"__annotations__": {"code": str}, "code": pydantic.Field(pattern=r"^a$|^b$")}, "anchored"),
+        ({"__annotations__": {"n": int}}, "whole numbers must be strict"),
+        ({"__annotations__": {"x": float}, "x": pydantic.Field(0, strict=True)}, "infinity and NaN"),
+        ({"__annotations__": {"tags": set[str]}}, "is not understood"),
+        (
+            {
+                "__annotations__": {"name": str},
+                "_shout": pydantic.field_validator("name")(lambda cls, v: v.upper()),
+            },
+            "field validators are not understood",
+        ),
+        (
+            {"_check": pydantic.model_validator(mode="after")(lambda self: self)},
+            "a model validator without a plain counterpart",
+        ),
+    ],
+    ids=[
+        "decimal",
+        "unanchored-pattern",
+        "alternation",
+        "lax-int",
+        "float-with-nan",
+        "set",
+        "field-validator",
+        "model-validator",
+    ],
+)
+def test_the_generator_stops_on_what_it_does_not_understand(
+    namespace: dict[str, Any], complaint: str
+) -> None:
+    model = _model_with(**namespace)
+    with pytest.raises(SystemExit) as stopped:
+        plaingen._model(plaingen._Writer(), model)
+    assert complaint in str(stopped.value)
