@@ -113,6 +113,10 @@ class MapBuilder:
         self.title = title.strip() or id_hint
         self.id_hint = id_hint
         self.summary = summary.strip() if summary and summary.strip() else None
+        #: The map's own id, when the source names it (made a slug); else one is made of the title.
+        self.ident: str | None = None
+        #: The map's id, title and summary as a source gave them (first one wins), by attribute.
+        self.taken_about: dict[str, str] = {}
         self.notices: list[Notice] = []
         self._personas: dict[str, str] = {}  # name -> id
         self._persona_ids = IdPool()
@@ -261,7 +265,7 @@ class MapBuilder:
 
     def data(self) -> dict[str, Any]:
         """The map as plain data (keys in any order: fmt puts them in the canonical one)."""
-        map_id = slug(self.title, slug(self.id_hint, "imported-journey"))
+        map_id = slug(self.ident or self.title, slug(self.title, slug(self.id_hint, "imported-journey")))
         journey: dict[str, Any] = {"journeyctl": 1, "id": map_id, "title": self.title}
         if self.summary:
             journey["summary"] = self.summary

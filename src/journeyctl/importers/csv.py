@@ -129,7 +129,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     # What ``render --format csv`` writes for reading, not for import (defined in the map, by id).
     "metrics": ("metric", "metrics", "kpi", "kpis"),
     "insights": ("insight", "insights"),
+    # The map's own id, title and summary (``render --format csv`` writes them in its first row).
+    "map_id": ("map id", "journey id"),
+    "map_title": ("map title", "journey title", "journey map title", "map name", "journey name"),
+    "map_summary": ("map summary", "journey summary", "map description", "journey description"),
 }
+#: Columns about the whole map, not a step: the first value of each is the map's.
+_MAP_FIELDS = {"map_id": "id", "map_title": "title", "map_summary": "summary"}
 #: Columns that are there to be read: their values are not imported (a notice says so once).
 _READ_ONLY = ("metrics", "insights")
 _STEP_KINDS = ("main", "alternative", "failure", "recovery")
@@ -169,6 +175,9 @@ _LABELS = {
     "severity": "severity",
     "metrics": "metrics",
     "insights": "insights",
+    "map_id": "map id",
+    "map_title": "map title",
+    "map_summary": "map summary",
 }
 #: Fields that belong to a step: a row or column with one of them needs a 'doing' cell.
 _STEP_FIELDS = (
@@ -595,6 +604,25 @@ def _merge(entry: _Entry, name: str, value: str, row: int, column: int) -> None:
         entry.values[name] = (value, row, column)
 
 
+def _take_map_fields(entry: _Entry, builder: MapBuilder, table: _Table) -> None:
+    """The map's id, title and summary from a row's map columns; a second, different one is noted."""
+    for name, attribute in _MAP_FIELDS.items():
+        if name not in entry.values:
+            continue
+        value, row, column = entry.values.pop(name)
+        value = value.strip()
+        if not value:
+            continue
+        taken = builder.taken_about.get(attribute)
+        if taken is None:
+            builder.taken_about[attribute] = value
+            setattr(builder, "ident" if attribute == "id" else attribute, value)
+        elif taken != value:
+            table.notice(
+                row, column, f"the map's {attribute} is '{taken}' (an earlier row); '{value}' is left out"
+            )
+
+
 def _read_grid(table: _Table, builder: MapBuilder, clamp: bool) -> None:
     labelled = [(index, row[0] if row else "") for index, row in enumerate(table.rows)]
     first_lane = next((index for index, label in labelled if field_for(label)), 0)
@@ -660,6 +688,7 @@ def _read_long(table: _Table, builder: MapBuilder, clamp: bool) -> None:
         entry = _Entry(index, 0)
         for column, name in columns.items():
             _merge(entry, name, table.cell(index, column), index, column)
+        _take_map_fields(entry, builder, table)
         stage_name = entry.values.pop("stage", ("", 0, 0))[0]
         stage_id = entry.values.pop("stage_id", ("", 0, 0))[0]
         phase = entry.values.pop("phase", ("", 0, 0))[0]

@@ -12,7 +12,9 @@ Branches from and Rejoins as step ids; Condition), Emotion by persona (a
 of each pain point of the row (line by line, ``not rated`` when unrated), and,
 for reading only, the Metrics that measure the step (or the stage, in its own
 row) with value, target and period, and the Insights the row's step, pain
-points and metrics cite (kind, source, date, link). A pain point sits in
+points and metrics cite (kind, source, date, link); last, in the first row
+only, the Map id, Map title and Map summary, which name the map when the
+sheet is imported again. A pain point sits in
 the row of its step; an opportunity in the row of the first step whose pain
 point it addresses. What belongs to a stage and no step (and a stage with no
 steps) gets a row of its own with an empty Doing cell. A step with no persona
@@ -83,6 +85,9 @@ COLUMNS = (
     "Severity",
     "Metrics",
     "Insights",
+    "Map id",
+    "Map title",
+    "Map summary",
 )
 _FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
@@ -237,8 +242,13 @@ def render(loaded: LoadedMap, options: Options) -> bytes:
     buffer = io.StringIO()
     writer = csv_module.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for stage in select_stages(loaded.journey, options.stages):
+    journey = loaded.journey
+    # The map's own id, title and summary, once, in the first row: what names the map when
+    # the sheet is imported again (without them it was named after the file).
+    about = [journey.id, journey.title, journey.summary or ""]
+    for stage in select_stages(journey, options.stages):
         for row in _stage_rows(loaded, stage):
-            writer.writerow([safe_cell(cell) for cell in row])
+            writer.writerow([safe_cell(cell) for cell in [*row, *about]])
+            about = ["", "", ""]
     text = buffer.getvalue()
     return (("\ufeff" if options.bom else "") + text).encode("utf-8")
