@@ -167,3 +167,36 @@ def test_each_file_s_own_configuration_governs_its_project_findings(
     (maps / "shared" / ".journeyctl.yaml").write_text("select: [JM902]\n", encoding="utf-8")
     run(["lint", "-f", "concise", "maps"])
     assert "maps/shared/filler-30.yaml:2:5: JM902" in capsys.readouterr().out
+
+
+MAP = "journeyctl: 1\nid: {ident}{comment}\ntitle: T\nstages:\n  - {{id: s, name: S}}\n"
+
+
+@pytest.mark.parametrize("cache", ["--no-cache", "--cache-dir=.cache"])
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_suppression_of_a_project_rule_is_judged_once_the_run_is_done(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], jobs: str, cache: str
+) -> None:
+    """JM001 judges comments naming project rules too: used while the finding is there, reported
+    once it is gone; never for a rule that did not run; silenced by a comment naming JM001."""
+    monkeypatch.chdir(tmp_path)
+    comment = "  # journeyctl: disable=JM902"
+    (tmp_path / "a.yaml").write_text(MAP.format(ident="same", comment=""))
+    (tmp_path / "b.yaml").write_text(MAP.format(ident="same", comment=comment))
+    argv = ["lint", "--isolated", "--select", "JM9,JM001", "-f", "json", "-j", jobs, cache, "."]
+
+    def findings() -> list[tuple[str, int, str, str]]:
+        run(argv)
+        found = json.loads(capsys.readouterr().out)["findings"]
+        return [(f["path"], f["line"], f["code"], f["message"]) for f in found]
+
+    assert findings() == []  # the duplicate id is silenced, so the comment is used
+    (tmp_path / "b.yaml").write_text(MAP.format(ident="other", comment=comment))
+    unused = ("b.yaml", 2, "JM001", "unused suppression of JM902: no JM902 finding on the line it covers")
+    assert findings() == [unused]
+    assert findings() == [unused]  # from the cache, when there is one
+    argv[3] = "JM901,JM001"  # JM902 did not run: its suppression is not judged
+    assert findings() == []
+    argv[3] = "JM9,JM001"
+    (tmp_path / "b.yaml").write_text(MAP.format(ident="other", comment=comment + ",JM001"))
+    assert findings() == []

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
@@ -26,6 +26,7 @@ from journeyctl.location import Location
 
 if TYPE_CHECKING:
     from journeyctl.config import ActiveRule, ConfigResolver, LintConfig
+    from journeyctl.lint.suppressions import SuppressionIndex
     from journeyctl.loader import LoadedMap
     from journeyctl.model import Journey, SharedDefinitions
     from journeyctl.yamlsource import SourceMap
@@ -420,22 +421,69 @@ def project_findings(
                     violation.location, rule.code, rule.name, own.severity, violation.message, violation.hint
                 )
             )
-    return list(_unsuppressed(findings, resolver))
+    comments = _Comments(resolver)
+    kept = [finding for finding in findings if not comments.silence(finding)]
+    paths = [*(facts.path for facts in project.maps), *(facts.path for facts in project.shared)]
+    return kept + _unused_suppressions(paths, set(rules), comments, resolver)
 
 
-def _unsuppressed(findings: list[Finding], resolver: ConfigResolver) -> Iterator[Finding]:
-    """``findings`` without those a suppression comment in their file silences."""
-    from journeyctl.lint.suppressions import SuppressionIndex, scan
+class _Comments:
+    """The suppression comments of the run's files, read from disk once each when first needed."""
 
-    by_path: dict[str, SuppressionIndex] = {}
-    for finding in findings:
-        path = finding.location.path
-        if path not in by_path:
+    def __init__(self, resolver: ConfigResolver) -> None:
+        self.resolver = resolver
+        self.by_path: dict[str, SuppressionIndex] = {}
+
+    def of(self, path: str) -> SuppressionIndex:
+        from journeyctl.lint.suppressions import SuppressionIndex, scan
+
+        index = self.by_path.get(path)
+        if index is None:
             try:
                 text = Path(path).read_text(encoding="utf-8-sig")
             except (OSError, UnicodeDecodeError):
                 text = ""
-            known = resolver.for_path(path).known_codes
-            by_path[path] = SuppressionIndex(scan(text, path, known))
-        if not by_path[path].silence(finding.code, finding.location.line):
-            yield finding
+            index = self.by_path[path] = SuppressionIndex(
+                scan(text, path, self.resolver.for_path(path).known_codes)
+            )
+        return index
+
+    def silence(self, finding: Finding, *, by_name_only: bool = False) -> bool:
+        index = self.of(finding.location.path)
+        return index.silence(finding.code, finding.location.line, by_name_only=by_name_only)
+
+
+def _unused_suppressions(
+    paths: Iterable[str], ran: set[str], comments: _Comments, resolver: ConfigResolver
+) -> list[Finding]:
+    """JM001 for the codes of project rules that a file's comments name and that silenced nothing.
+
+    A file's own lint judges its comments for the rules that ran on it; project rules run after
+    every file, so their codes are judged here, for each file whose configuration runs both the
+    rule and JM001 (in the severity, ignores and comments of that file).
+    """
+    from journeyctl.lint.registry import UNUSED_SUPPRESSION
+    from journeyctl.lint.suppressions import unused_code_messages
+
+    found: list[Finding] = []
+    for path in dict.fromkeys(paths):
+        config = resolver.for_path(path)
+        ignored = config.ignored_codes(path)
+        severity = config.engine_severity.get(UNUSED_SUPPRESSION)
+        if severity is None or UNUSED_SUPPRESSION in ignored:
+            continue
+        codes = frozenset(rule.code for rule in config.rules if rule.code in ran and rule.code not in ignored)
+        if not codes:
+            continue
+        for location, message in unused_code_messages(comments.of(path).suppressions, codes):
+            finding = Finding(
+                location,
+                UNUSED_SUPPRESSION,
+                "unused-suppression",
+                severity,
+                message,
+                "remove the comment, or the codes in it that no longer apply",
+            )
+            if not comments.silence(finding, by_name_only=True):
+                found.append(finding)
+    return found

@@ -225,11 +225,27 @@ def unused_messages(suppressions: Iterable[Suppression], ran: frozenset[str]) ->
             if code == ALL:
                 messages.append((suppression.location, f"unused '{kind}' comment: it silenced no finding"))
             elif code in ran:
-                messages.append(
-                    (
-                        suppression.location,
-                        f"unused suppression of {code}: no {code} finding "
-                        + ("in this file" if suppression.whole_file else "on the line it covers"),
-                    )
-                )
+                messages.append((suppression.location, _unused_code(suppression, code)))
     return messages
+
+
+def unused_code_messages(
+    suppressions: Iterable[Suppression], codes: frozenset[str]
+) -> list[tuple[Location, str]]:
+    """JM001's reports of the ``codes`` a comment names by their own code and that silenced nothing.
+
+    For project rules, which run once the files are done: their codes are left out of each file's
+    own JM001 check (their findings are not known yet) and judged here. A prefix or a bare
+    ``disable`` is the file's own check's to judge.
+    """
+    return [
+        (suppression.location, _unused_code(suppression, code))
+        for suppression in suppressions
+        for code in suppression.codes
+        if code in codes and code not in suppression.used
+    ]
+
+
+def _unused_code(suppression: Suppression, code: str) -> str:
+    where = "in this file" if suppression.whole_file else "on the line it covers"
+    return f"unused suppression of {code}: no {code} finding {where}"

@@ -6,7 +6,9 @@ only hides the next real finding on that line. A comment naming an unknown
 rule is usually a typo, so the finding it meant to silence is still reported.
 
 Only rules that ran on the file are checked, so `--select` of a few rules does
-not make every other suppression look unused. Turn the check off with
+not make every other suppression look unused. A comment naming a rule across
+maps (JM9xx) is judged once every file of the run is linted, when that rule
+has run: it is unused when the rule found nothing on the line it covers. Turn the check off with
 `ignore: [JM001]`, or for one file with `# journeyctl: disable-file=JM001`.
 
 Options: none.
