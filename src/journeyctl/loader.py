@@ -1207,7 +1207,11 @@ def _text_expected(name: str, value: Any) -> tuple[str, str]:
 def _number_expected(name: str, value: Any, *, quoted: bool, whole: bool = False) -> tuple[str, str]:
     message = f"expected {'a whole number' if whole else 'a number'}, got {_yaml_kind(value)}"
     if whole and isinstance(value, float) and not isinstance(value, bool):
-        return message, f"write a whole number: {name}: {round(value)}"
+        # Rounding is a suggestion only for a number that reads as one: not for infinity or NaN
+        # (``!!float 1e999`` made round() raise), nor for a float of hundreds of digits.
+        if math.isfinite(value) and abs(value) < 1e16:
+            return message, f"write a whole number: {name}: {round(value)}"
+        return message, "write a whole number"
     if isinstance(value, bool):
         return message, "write the value as a number, without quotes or units"
     if not isinstance(value, str):
