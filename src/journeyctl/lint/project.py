@@ -440,12 +440,21 @@ class _Comments:
         index = self.by_path.get(path)
         if index is None:
             try:
-                text = Path(path).read_text(encoding="utf-8-sig")
-            except (OSError, UnicodeDecodeError):
-                text = ""
-            index = self.by_path[path] = SuppressionIndex(
-                scan(text, path, self.resolver.for_path(path).known_codes)
-            )
+                with open(path, "rb") as file:  # not pathlib: a tenth of this, over 1,000 files
+                    data = file.read()
+            except OSError:
+                data = b""
+            # Most files have no suppression comment: the bytes are searched for the word (in any
+            # case, as suppressions.py reads comments) before a file is decoded and scanned, since
+            # a corpus lint reads every file again here. (A case-blind regex took 38 ms a corpus.)
+            text = ""
+            if b"disable" in data.lower():
+                try:
+                    text = data.decode("utf-8-sig")
+                except UnicodeDecodeError:
+                    text = ""
+            known = self.resolver.for_path(path).known_codes
+            index = self.by_path[path] = SuppressionIndex(scan(text, path, known) if text else ())
         return index
 
     def silence(self, finding: Finding, *, by_name_only: bool = False) -> bool:
