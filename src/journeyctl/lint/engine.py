@@ -22,6 +22,7 @@ from journeyctl.yamlsource import DEFAULT_MAX_FILE_SIZE
 
 if TYPE_CHECKING:
     from journeyctl.lint.cache import CachedScopes
+    from journeyctl.lint.findings import Severity
     from journeyctl.lint.project import Facts
     from journeyctl.loader import LoadedMap
     from journeyctl.walk import Candidate
@@ -159,17 +160,16 @@ def _apply_suppressions(
     if report_unused and own:
         severity = config.engine_severity[UNUSED_SUPPRESSION]
         for location, message in unused_messages(own.suppressions, ran | {INVALID_MAP}):
-            finding = Finding(
-                location,
-                UNUSED_SUPPRESSION,
-                "unused-suppression",
-                severity,
-                message,
-                "remove the comment, or the codes in it that no longer apply",
-            )
+            finding = unused_suppression_finding(location, message, severity)
             if not silenced(finding, by_name_only=True):
                 kept.append(finding)
     return kept
+
+
+def unused_suppression_finding(location: Location, message: str, severity: Severity) -> Finding:
+    """A JM001 finding: of a file's own check here, or of project rules' codes (lint/project.py)."""
+    hint = "remove the comment, or the codes in it that no longer apply"
+    return Finding(location, UNUSED_SUPPRESSION, "unused-suppression", severity, message, hint)
 
 
 def invalid_map_findings(path: str, errors: Sequence[JourneyError]) -> list[Finding]:

@@ -471,6 +471,7 @@ def _unused_suppressions(
     every file, so their codes are judged here, for each file whose configuration runs both the
     rule and JM001 (in the severity, ignores and comments of that file).
     """
+    from journeyctl.lint.engine import unused_suppression_finding
     from journeyctl.lint.registry import UNUSED_SUPPRESSION
     from journeyctl.lint.suppressions import unused_code_messages
 
@@ -485,14 +486,7 @@ def _unused_suppressions(
         if not codes:
             continue
         for location, message in unused_code_messages(comments.of(path).suppressions, codes):
-            finding = Finding(
-                location,
-                UNUSED_SUPPRESSION,
-                "unused-suppression",
-                severity,
-                message,
-                "remove the comment, or the codes in it that no longer apply",
-            )
+            finding = unused_suppression_finding(location, message, severity)
             if not comments.silence(finding, by_name_only=True):
                 found.append(finding)
     return found
