@@ -449,18 +449,18 @@ class _Comments:
             return index
         try:
             with open(path, "rb") as file:  # not pathlib: a tenth of this, over 1,000 files
-                data = file.read().lower()
+                data = file.read()
         except OSError:
             data = b""
-        if b"disable" not in data:
+        lowered = data.lower()
+        if b"disable" not in lowered:
             index = self.by_path[path] = SuppressionIndex(())
             return index
-        if naming is not None and not any(word in data for word in naming):
+        if naming is not None and not any(word in lowered for word in naming):
             return None
         try:
-            with open(path, "rb") as file:
-                text = file.read().decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError):
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
             text = ""
         known = self.resolver.for_path(path).known_codes
         index = self.by_path[path] = SuppressionIndex(scan(text, path, known))
